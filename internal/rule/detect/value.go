@@ -1,0 +1,145 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Indirection patterns: the value is resolved by some tool at deploy or run
+// time, so what is committed is a reference, not the secret.
+var indirectRE = []*regexp.Regexp{
+	regexp.MustCompile(`\{\{.*\}\}`),                   // Helm/Go templates, Jinja, Mustache
+	regexp.MustCompile(`\$\{[^}]*\}`),                  // envsubst, Terraform, GitHub Actions ${{ }}
+	regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*$`),   // $VAR
+	regexp.MustCompile(`\$\([A-Za-z_][A-Za-z0-9_]*\)`), // Kubernetes $(VAR)
+	regexp.MustCompile(`^<path:[^>]+>$`),               // argocd-vault-plugin
+	regexp.MustCompile(`<path:[^>]+>`),                 // argocd-vault-plugin, inline
+	regexp.MustCompile(`^ref\+[a-z0-9]+://`),           // vals
+	regexp.MustCompile(`ref\+(vault|awssecrets|awsssm|gcpsecrets|azurekeyvault|sops|file|envsubst|echo|tfstate|k8s|doppler|1password|bitwarden|onepassword)[a-z]*://`),
+	regexp.MustCompile(`^vault:[A-Za-z0-9/_.-]+#`),              // bank-vaults
+	regexp.MustCompile(`#\{[^}]+\}#?`),                          // Azure DevOps / Octopus tokens
+	regexp.MustCompile(`__[A-Za-z0-9_]+__`),                     // __TOKEN__ replacement
+	regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_]*%$`),            // %TOKEN%
+	regexp.MustCompile(`^@[A-Za-z_][A-Za-z0-9_.]*@$`),           // @token@ (Maven, Ant)
+	regexp.MustCompile(`\(\([A-Za-z0-9_.-]+\)\)`),               // Concourse ((var))
+	regexp.MustCompile(`^ENC\[[A-Z0-9_]+,data:`),                // sops
+	regexp.MustCompile(`^\$ANSIBLE_VAULT;`),                     // ansible-vault
+	regexp.MustCompile(`^AgA[A-Za-z0-9+/=]{200,}$`),             // sealed-secrets ciphertext
+	regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager|ssm):`), // AWS references
+	regexp.MustCompile(`^projects/[^/]+/secrets/[^/]+`),         // GCP Secret Manager
+	regexp.MustCompile(`^https://[a-z0-9-]+\.vault\.azure\.net/secrets/`),
+	regexp.MustCompile(`^(sm|gcpsm|awssm|akv|secretsmanager|ssm|op|bws|doppler)://`),
+	regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_.]*\}$`), // Python str.format / f-string field
+}
+
+// IsIndirect reports whether v is (or embeds, for the secret part) a
+// reference resolved by deployment tooling or at render time.
+func IsIndirect(v string) bool {
+	for _, re := range indirectRE {
+		if re.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+var placeholderWords = set("redacted", "<redacted>", "[redacted]", "hidden", "masked", "omitted", "elided", "removed", "snip", "snipped")
+
+// IsPlaceholder reports values that cannot be a working credential as
+// committed: <angle-bracket> slots, runs of x or *, bare punctuation, and
+// redaction markers. Words such as "changeme" are NOT placeholders here:
+// they are deployed as-is and are real, weak credentials.
+func IsPlaceholder(v string) bool {
+	t := strings.TrimSpace(v)
+	if t == "" {
+		return true
+	}
+	if strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") && !strings.ContainsAny(t[1:len(t)-1], "<>") {
+		return true
+	}
+	if placeholderWords[strings.ToLower(t)] {
+		return true
+	}
+	alnum := 0
+	xs := 0
+	for _, r := range t {
+		switch {
+		case r == 'x' || r == 'X':
+			xs++
+			alnum++
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			alnum++
+		}
+	}
+	if alnum == 0 {
+		return true // "***", "...", "-"
+	}
+	return xs == alnum && xs >= 3 // "xxxx", "XXXX-XXXX"
+}
+
+var filePathRE = regexp.MustCompile(`^(~?/[A-Za-z0-9._@+-]+)+/?$|^file://\S+$`)
+
+// IsFilePath reports an absolute path or file URI: the value names where a
+// secret is, not the secret (GOOGLE_APPLICATION_CREDENTIALS=/var/...).
+func IsFilePath(v string) bool {
+	return filePathRE.MatchString(strings.TrimSpace(v))
+}
+
+var (
+	digestRE   = regexp.MustCompile(`^(sha(1|256|384|512)|md5):[0-9a-fA-F]{32,128}$`)
+	hexHashRE  = regexp.MustCompile(`^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|^[0-9A-F]{40}$`)
+	uuidRE     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	pubKeyRE   = regexp.MustCompile(`^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) AAAA`)
+	publicPEM  = regexp.MustCompile(`-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST|PGP PUBLIC KEY BLOCK)-----`)
+	privatePEM = regexp.MustCompile(`-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|ED25519) )?PRIVATE KEY(?: BLOCK)?-----|-----BEGIN PGP PRIVATE KEY BLOCK-----`)
+	// privatePEMBlock takes the whole block (or the rest of the value when
+	// the END line is missing), so the secret that fix moves is complete.
+	privatePEMBlock = regexp.MustCompile(`(?s)(?:-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|ED25519) )?PRIVATE KEY(?: BLOCK)?-----|-----BEGIN PGP PRIVATE KEY BLOCK-----)(?:.*?-----END [A-Z ]+-----|.*)`)
+)
+
+// IsIdentifierLike reports digests, git SHAs, UUIDs and checksums. They
+// are not secrets unless a credential key says otherwise (a hex webserver
+// key is a secret), so callers only use this for neutral keys.
+func IsIdentifierLike(v string) bool {
+	t := strings.TrimSpace(v)
+	return digestRE.MatchString(t) || hexHashRE.MatchString(t) || uuidRE.MatchString(t) ||
+		strings.Contains(t, "@sha256:")
+}
+
+// IsPublicMaterial reports certificates, public keys and known_hosts lines
+// that contain no private key.
+func IsPublicMaterial(v string) bool {
+	if privatePEM.MatchString(v) {
+		return false
+	}
+	if publicPEM.MatchString(v) {
+		return true
+	}
+	for _, line := range strings.Split(strings.TrimSpace(v), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) >= 2 && pubKeyRE.MatchString(strings.Join(f[len(f)-2:], " ")) {
+			continue
+		}
+		if pubKeyRE.MatchString(line) {
+			continue
+		}
+		return false
+	}
+	return strings.TrimSpace(v) != ""
+}
+
+// NotSecret reports values that are never a committed secret, whatever
+// the key: empty, templated, referenced, placeholders, paths, public keys.
+func NotSecret(v string) bool {
+	return strings.TrimSpace(v) == "" || IsIndirect(v) || IsPlaceholder(v) || IsFilePath(v) || IsPublicMaterial(v)
+}
+
+var envReadRE = regexp.MustCompile(`os\.environ|os\.getenv|getenv\(|environ\.get|Variable\.get|conf\.get|BaseHook\.get_connection|get_secret|\$\{?[A-Z_][A-Z0-9_]*\}?`)
+
+// ReadsEnvironment reports code that takes its value from the environment
+// or a secrets API rather than holding it.
+func ReadsEnvironment(code string) bool { return envReadRE.MatchString(code) }

@@ -1,0 +1,204 @@
+// Package scan is the engine: it merges the values, runs every rule over
+// every document and the effective values, and returns deduplicated,
+// fingerprinted, sorted findings. It prints nothing and never exits.
+package scan
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/airlockhq/airlock/internal/finding"
+	"github.com/airlockhq/airlock/internal/redact"
+	"github.com/airlockhq/airlock/internal/rule"
+	"github.com/airlockhq/airlock/internal/rule/catalog"
+	"github.com/airlockhq/airlock/internal/yamltree"
+)
+
+// Inputs are loaded values: the user's files in Helm order and the chart
+// defaults they merge over.
+type Inputs struct {
+	Files    []*yamltree.File
+	Defaults *yamltree.File
+	// ChartFamily is the family of the chart given with --chart, or
+	// AirflowHelm for the built-in catalog.
+	ChartFamily rule.Family
+	// ChartLabel says which chart was assumed ("airflow 8.9.0 from ./chart").
+	ChartLabel string
+	Limits     yamltree.Limits
+}
+
+// Result is a scan's outcome.
+type Result struct {
+	Findings []finding.Finding
+	// Family is the chart the values were judged against.
+	Family rule.Family
+	// Notes are things a user should know about how airlock read the input
+	// (another chart detected, an umbrella prefix, a non-map root).
+	Notes []string
+}
+
+// Run scans the inputs with the registry's rules.
+func Run(ctx context.Context, in *Inputs, reg *rule.Registry) (*Result, error) {
+	res := &Result{Family: in.ChartFamily}
+	var firsts []*yamltree.Node
+	official := 0
+	for _, f := range in.Files {
+		root := f.First()
+		firsts = append(firsts, root)
+		if root != nil && root.Kind != yamltree.Map && root.Kind != yamltree.Null {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: the first document is not a mapping; Helm would reject it as values", f.Src.Name))
+		}
+		if fam, _ := catalog.DetectFamily(root); fam == rule.ApacheAirflow {
+			official++
+		}
+	}
+	if official > 0 && official == len(in.Files) && res.Family == rule.AirflowHelm {
+		res.Family = rule.ApacheAirflow
+		res.Notes = append(res.Notes, "the values look written for the official apache/airflow chart, not airflow-helm/charts: chart-aware checks and chart defaults are skipped; generic checks still apply")
+	}
+	var defaults *yamltree.Node
+	if in.Defaults != nil {
+		defaults = in.Defaults.First()
+	}
+	input := &rule.Input{Files: in.Files, Effective: yamltree.Effective(defaults, firsts...), Family: res.Family, DefaultsName: in.ChartLabel}
+
+	var mu sync.Mutex
+	var all []finding.Finding
+	emit := func(f finding.Finding) {
+		mu.Lock()
+		all = append(all, f)
+		mu.Unlock()
+	}
+	for _, r := range reg.Values() {
+		if err := r.CheckValues(ctx, input, emit); err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.Meta().ID, err)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, f := range in.Files {
+		g.Go(func() error {
+			notes, err := scanFile(gctx, f, res.Family, reg, in.Limits, emit)
+			mu.Lock()
+			res.Notes = append(res.Notes, notes...)
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	res.Findings = dedupe(all)
+	for i := range res.Findings {
+		res.Findings[i].SetFingerprint()
+	}
+	finding.Sort(res.Findings)
+	return res, nil
+}
+
+// scanFile runs the scalar rules over every document of one file.
+func scanFile(ctx context.Context, f *yamltree.File, runFamily rule.Family, reg *rule.Registry, lim yamltree.Limits, emit func(finding.Finding)) ([]string, error) {
+	var notes []string
+	budget := yamltree.NewBudget(f, lim)
+	for _, d := range f.Docs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		fam, prefix := catalog.DetectFamily(d.Root)
+		chartAware := runFamily == rule.AirflowHelm && fam != rule.ApacheAirflow
+		if fam == rule.ApacheAirflow && runFamily == rule.AirflowHelm && len(f.Docs) > 1 {
+			notes = append(notes, fmt.Sprintf("%s: document %d looks written for the official apache/airflow chart: only generic checks apply to it", f.Src.Name, d.Index+1))
+		}
+		if chartAware && len(prefix) > 0 && d.Index == 0 {
+			notes = append(notes, fmt.Sprintf("%s: airflow-helm values found under %q (umbrella chart?): chart-aware checks read them there", f.Src.Name, prefix.String()))
+		}
+		err := yamltree.Walk(d.Root, budget, func(c *yamltree.Cursor) bool {
+			if c.Node.Kind != yamltree.Scalar {
+				return true
+			}
+			s := &rule.Scalar{Cursor: c, File: f, Doc: d}
+			if chartAware && c.Path.HasPrefix(yamltree.Pattern(prefix)) {
+				s.Rel = c.Path[len(prefix):]
+				if s.Rel == nil {
+					s.Rel = yamltree.Path{}
+				}
+			}
+			checkScalar(s, reg, emit)
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return notes, nil
+}
+
+func checkScalar(s *rule.Scalar, reg *rule.Registry, emit func(finding.Finding)) {
+	for _, c := range reg.Claimers() {
+		if c.Claims(s) {
+			return
+		}
+	}
+	for _, r := range reg.Scalar() {
+		hit, found, claimed := r.Check(s)
+		if found {
+			emit(newFinding(r.Meta(), s, hit))
+			return
+		}
+		if claimed {
+			return
+		}
+	}
+}
+
+func newFinding(m rule.Meta, s *rule.Scalar, h rule.Hit) finding.Finding {
+	msg := m.Title
+	if h.Detail != "" {
+		msg += ": " + h.Detail
+	}
+	rem := m.Remediation
+	if h.Remediation != "" {
+		rem = h.Remediation
+	}
+	return finding.Finding{
+		RuleID: m.ID, Class: m.Class, Severity: m.Severity, Path: s.Path.String(),
+		Loc:     finding.Location{File: s.File.Src.Name, Line: s.Node.Pos.Line, Col: s.Node.Pos.Col, Doc: s.Doc.Index},
+		Message: msg, Remediation: rem, Fix: h.Fix, Secret: redact.New(h.Secret), Origin: "values",
+	}
+}
+
+// dedupe keeps one finding per scalar (file, line, column), and one per
+// path for inherited defaults. Values rules ran first, so an insecure
+// default the user restated in a file wins over the generic report of the
+// same line: it says more.
+func dedupe(fs []finding.Finding) []finding.Finding {
+	type key struct {
+		file      string
+		line, col int
+		path      string
+	}
+	seen := map[key]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := key{file: f.Loc.File, line: f.Loc.Line, col: f.Loc.Col}
+		if f.Loc.IsZero() {
+			k = key{path: f.Path}
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+// Label describes a chart for notes: "airflow 8.9.0 (./charts/airflow)".
+func Label(name, version, where string) string {
+	return strings.TrimSpace(fmt.Sprintf("%s %s (%s)", name, version, where))
+}
