@@ -28,9 +28,9 @@ type Input struct {
 
 // Tool identifies airlock in outputs.
 type Tool struct {
-	Name    string
-	Version string
-	URI     string
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	URI     string `json:"uri"`
 }
 
 // Reporter writes one format.

@@ -81,10 +81,21 @@ func coalesce(u, d *Node) *Node {
 	return out
 }
 
+// dropNulls removes null entries below n. It memoises by node because
+// aliases make the tree a DAG: without it, a map aliased at every level
+// would be expanded exponentially.
 func dropNulls(n *Node) *Node {
+	return dropNullsMemo(n, map[*Node]*Node{})
+}
+
+func dropNullsMemo(n *Node, memo map[*Node]*Node) *Node {
 	if n.Kind != Map {
 		return n
 	}
+	if m, ok := memo[n]; ok {
+		return m
+	}
+	memo[n] = n // a placeholder; cycles are impossible (rejected by Parse)
 	clean := true
 	for _, e := range n.Entries {
 		if e.Value.Kind == Null || e.Value.Kind == Map {
@@ -101,9 +112,10 @@ func dropNulls(n *Node) *Node {
 		if e.Value.Kind == Null {
 			continue
 		}
-		e.Value = dropNulls(e.Value)
+		e.Value = dropNullsMemo(e.Value, memo)
 		out.Entries = append(out.Entries, e)
 	}
+	memo[n] = &out
 	return &out
 }
 

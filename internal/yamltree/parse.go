@@ -98,7 +98,7 @@ func Parse(src *Source, data []byte, lim Limits) (*File, error) {
 		if err != nil {
 			return nil, yamlError(src.Name, err)
 		}
-		c := converter{src: src, memo: map[*yaml.Node]*Node{}, maxDepth: lim.MaxDepth}
+		c := converter{src: src, memo: map[*yaml.Node]*Node{}, open: map[*yaml.Node]bool{}, maxDepth: lim.MaxDepth}
 		root, err := c.convert(&raw, 0)
 		if err != nil {
 			return nil, err
@@ -121,6 +121,7 @@ func yamlError(name string, err error) error {
 type converter struct {
 	src      *Source
 	memo     map[*yaml.Node]*Node
+	open     map[*yaml.Node]bool // nodes being converted: an alias to one is a cycle
 	maxDepth int
 	count    int
 }
@@ -142,6 +143,11 @@ func (c *converter) convert(y *yaml.Node, depth int) (*Node, error) {
 		if y.Alias == nil {
 			return nil, &Error{File: c.src.Name, Line: y.Line, Msg: "unknown alias " + y.Value}
 		}
+		if c.open[y.Alias] {
+			// Helm's YAML reader rejects these too; a cycle would make every
+			// walk and merge infinite.
+			return nil, &Error{File: c.src.Name, Line: y.Line, Msg: fmt.Sprintf("alias *%s refers to the node it is part of", y.Value)}
+		}
 		// The alias resolves to the anchored node itself: same pointer, same
 		// position. Walks expand it under a budget.
 		return c.convert(y.Alias, depth)
@@ -149,6 +155,8 @@ func (c *converter) convert(y *yaml.Node, depth int) (*Node, error) {
 	c.count++
 	n := &Node{Pos: Pos{y.Line, y.Column}, Src: c.src, Anchor: y.Anchor}
 	c.memo[y] = n
+	c.open[y] = true
+	defer delete(c.open, y)
 	switch y.Kind {
 	case yaml.ScalarNode:
 		c.scalar(n, y)

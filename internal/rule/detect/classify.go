@@ -64,7 +64,7 @@ func namesKeyInSecret(c *yamltree.Cursor, key, v string) bool {
 	if len(w) != 1 || w[0] != "secretkey" {
 		return false
 	}
-	if envStyleRE.MatchString(v) || k8sNameRE.MatchString(v) && strings.Contains(v, "-") && !strings.ContainsAny(v, "0123456789") {
+	if envStyleRE.MatchString(v) || keyNameRE.MatchString(v) {
 		return true
 	}
 	if c.Parent == nil || c.Parent.Node.Kind != yamltree.Map {
@@ -139,6 +139,10 @@ func cliFlag(v string) (Hit, bool) {
 func bareSecretRef(key, v string) bool {
 	return strings.EqualFold(key, "secret") && k8sNameRE.MatchString(v) && strings.Contains(v, "-")
 }
+
+// keyNameRE: lower-case words without digits, the shape of a key inside a
+// Secret ("password", "client-secret"); real secret keys mix case and digits.
+var keyNameRE = regexp.MustCompile(`^[a-z][a-z._-]{0,62}$`)
 
 var k8sNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
 

@@ -18,7 +18,7 @@ var indirectRE = []*regexp.Regexp{
 	regexp.MustCompile(`ref\+(vault|awssecrets|awsssm|gcpsecrets|azurekeyvault|sops|file|envsubst|echo|tfstate|k8s|doppler|1password|bitwarden|onepassword)[a-z]*://`),
 	regexp.MustCompile(`^vault:[A-Za-z0-9/_.-]+#`),              // bank-vaults
 	regexp.MustCompile(`#\{[^}]+\}#?`),                          // Azure DevOps / Octopus tokens
-	regexp.MustCompile(`__[A-Za-z0-9_]+__`),                     // __TOKEN__ replacement
+	regexp.MustCompile(`^__[A-Za-z0-9_]+__$`),                   // __TOKEN__ replacement
 	regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_]*%$`),            // %TOKEN%
 	regexp.MustCompile(`^@[A-Za-z_][A-Za-z0-9_.]*@$`),           // @token@ (Maven, Ant)
 	regexp.MustCompile(`\(\([A-Za-z0-9_.-]+\)\)`),               // Concourse ((var))
@@ -33,8 +33,12 @@ var indirectRE = []*regexp.Regexp{
 }
 
 // IsIndirect reports whether v is (or embeds, for the secret part) a
-// reference resolved by deployment tooling or at render time.
+// reference resolved by deployment tooling or at render time. Multi-line
+// text is never indirect as a whole: it is scanned part by part.
 func IsIndirect(v string) bool {
+	if strings.Contains(strings.TrimSpace(v), "\n") {
+		return false
+	}
 	for _, re := range indirectRE {
 		if re.MatchString(v) {
 			return true
