@@ -24,6 +24,10 @@ type scanFlags struct {
 	output      string
 	showSecrets bool
 	failOn      string
+
+	// Modes with their own flags and runners, each in its own file.
+	history historyFlags // scan_history.go: --history, --staged
+	render  renderFlags  // scan_render.go: --render and manifest checks
 }
 
 func newScanCmd(stdio IO) *cobra.Command {
@@ -55,10 +59,18 @@ Secrets are redacted in every format unless --show-secrets is given.`,
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of stdout")
 	f.BoolVar(&fl.showSecrets, "show-secrets", false, "print secret values in full (never use in CI logs)")
 	f.StringVar(&fl.failOn, "fail-on", "info", "lowest severity that makes the exit code 1: info, low, medium, high, critical")
+	fl.history.bind(f)
+	fl.render.bind(f)
 	return cmd
 }
 
 func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
+	switch {
+	case fl.history.active():
+		return runHistory(cmd, stdio, fl)
+	case fl.render.active():
+		return runRender(cmd, stdio, fl)
+	}
 	if len(fl.values) == 0 {
 		return usagef("no values files: pass at least one -f FILE")
 	}

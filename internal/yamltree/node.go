@@ -36,6 +36,7 @@ const (
 	BuiltinDefault
 	SetFlag
 	Embedded
+	Rendered
 )
 
 func (k SourceKind) String() string {
@@ -50,6 +51,8 @@ func (k SourceKind) String() string {
 		return "--set"
 	case Embedded:
 		return "embedded document"
+	case Rendered:
+		return "rendered manifest"
 	}
 	return "unknown"
 }
