@@ -14,8 +14,9 @@
 # in a temp dir (some modules' @v/list is refused by the proxy, so
 # `go install X@latest` cannot be used; an exact `require` works).
 # Build logs: ${AIRLOCK_TESTBIN_LOGS:-${TMPDIR:-/tmp}}/airlock-testbin-NAME.log.
-# Cold build times on 2 cores: gitleaks ~2 min, etcd ~3 min,
-# kube-apiserver ~10 min, vault ~15 min.
+# Build times measured on a 2-core machine whose Go caches were partly warm:
+# gitleaks ~30 s, etcd ~30 s, kube-apiserver ~4.5 min, vault ~9.5 min;
+# expect more on a fresh machine (downloads, cold build cache).
 set -euo pipefail
 
 ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
