@@ -93,7 +93,7 @@ func Run(ctx context.Context, in *Inputs, reg *rule.Registry) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	res.Findings = dedupe(all)
+	res.Findings = dedupe(all, rankOf(reg))
 	for i := range res.Findings {
 		res.Findings[i].SetFingerprint()
 	}
@@ -172,28 +172,42 @@ func newFinding(m rule.Meta, s *rule.Scalar, h rule.Hit) finding.Finding {
 	}
 }
 
+// rankOf orders rules by registration: insecure defaults, then
+// chart-aware rules, then generic ones.
+func rankOf(reg *rule.Registry) map[string]int {
+	rank := map[string]int{}
+	for i, m := range reg.Metas() {
+		rank[m.ID] = i
+	}
+	return rank
+}
+
 // dedupe keeps one finding per scalar (file, line, column), and one per
-// path for inherited defaults. Values rules ran first, so an insecure
-// default the user restated in a file wins over the generic report of the
-// same line: it says more.
-func dedupe(fs []finding.Finding) []finding.Finding {
+// path for inherited defaults. An anchored value reached through several
+// paths is one scalar; the finding kept is the one of the most specific
+// rule (an insecure default the user restated beats the chart-aware
+// report, which beats a generic one), so the message and fix say most.
+func dedupe(fs []finding.Finding, rank map[string]int) []finding.Finding {
 	type key struct {
 		file      string
 		line, col int
 		path      string
 	}
-	seen := map[key]bool{}
-	out := fs[:0]
+	at := map[key]int{}
+	var out []finding.Finding
 	for _, f := range fs {
 		k := key{file: f.Loc.File, line: f.Loc.Line, col: f.Loc.Col}
 		if f.Loc.IsZero() {
 			k = key{path: f.Path}
 		}
-		if seen[k] {
-			continue
+		i, seen := at[k]
+		switch {
+		case !seen:
+			at[k] = len(out)
+			out = append(out, f)
+		case rank[f.RuleID] < rank[out[i].RuleID]:
+			out[i] = f
 		}
-		seen[k] = true
-		out = append(out, f)
 	}
 	return out
 }
