@@ -47,7 +47,7 @@ redis: {enabled: false}
 		{"missing file", []string{"scan", "-f", filepath.Join(dir, "nope.yaml")}, 2, `nope\.yaml: no such file`},
 		{"binary file", []string{"scan", "-f", binary}, 2, `bin\.yaml:2: binary data`},
 		{"directory as values", []string{"scan", "-f", dir}, 2, `is a directory`},
-		{"no values", []string{"scan"}, 2, `no values files`},
+		{"nothing to scan", []string{"scan"}, 2, `nothing to scan`},
 		{"unknown flag", []string{"scan", "--nope"}, 2, `unknown flag`},
 		{"bad format", []string{"scan", "-f", clean, "--format", "xml"}, 2, `unknown format`},
 		{"bad severity", []string{"scan", "-f", clean, "--fail-on", "urgent"}, 2, `unknown severity`},

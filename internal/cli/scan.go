@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -11,19 +12,28 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/airlockhq/airlock/internal/atomicfile"
+	"github.com/airlockhq/airlock/internal/baseline"
+	"github.com/airlockhq/airlock/internal/config"
 	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/report"
+	"github.com/airlockhq/airlock/internal/rule"
 	"github.com/airlockhq/airlock/internal/scan"
+	"github.com/airlockhq/airlock/internal/source/discover"
 	"github.com/airlockhq/airlock/internal/version"
 )
 
 type scanFlags struct {
-	values      []string
-	chart       string
-	format      string
-	output      string
-	showSecrets bool
-	failOn      string
+	values        []string
+	chart         string
+	format        string
+	output        string
+	showSecrets   bool
+	failOn        string
+	configPath    string
+	noConfig      bool
+	baselinePath  string
+	writeBaseline string
+	paths         []string // positional: files, directories, "-"
 
 	// Modes with their own flags and runners, each in its own file.
 	history historyFlags // scan_history.go: --history, --staged
@@ -33,7 +43,7 @@ type scanFlags struct {
 func newScanCmd(stdio IO) *cobra.Command {
 	var fl scanFlags
 	cmd := &cobra.Command{
-		Use:   "scan -f values.yaml [-f values-prod.yaml ...]",
+		Use:   "scan [-f values.yaml ...] [PATH ...]",
 		Short: "Find hardcoded secrets and insecure chart defaults in Helm values",
 		Long: `scan reads values files in Helm order (later files override earlier ones), merges
 them over the chart's defaults (--chart, or airlock's built-in airflow-helm 8.x catalog)
@@ -43,12 +53,21 @@ and reports:
                      even when a later file or a *Secret reference overrides it
   insecure-default   a public chart default credential still in effect after merging
 
+PATH arguments (files, directories, - for stdin) are searched for Helm values files and
+Kubernetes manifests (directories are walked, honouring .gitignore); each is scanned on its
+own, without merging.
+
+Suppress accepted findings with "# airlock:ignore RULE-ID -- reason" on the line or the
+line above, allowlists in .airlock.yaml, or a baseline (--write-baseline, --baseline).
+
 Secrets are redacted in every format unless --show-secrets is given.`,
 		Example: `  airlock scan -f values.yaml
   airlock scan -f values.yaml -f values-prod.yaml --chart ./charts/airflow
-  airlock scan -f values.yaml --format sarif --output airlock.sarif`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+  airlock scan -f values.yaml --format sarif --output airlock.sarif
+  airlock scan deploy/                      # every values file and manifest below deploy/
+  helm template ./chart | airlock scan -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl.paths = args
 			return runScan(cmd, stdio, &fl)
 		},
 	}
@@ -58,7 +77,11 @@ Secrets are redacted in every format unless --show-secrets is given.`,
 	f.StringVar(&fl.format, "format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of stdout")
 	f.BoolVar(&fl.showSecrets, "show-secrets", false, "print secret values in full (never use in CI logs)")
-	f.StringVar(&fl.failOn, "fail-on", "info", "lowest severity that makes the exit code 1: info, low, medium, high, critical")
+	f.StringVar(&fl.failOn, "fail-on", "", "lowest severity that makes the exit code 1: info, low, medium, high, critical (default: failOn in .airlock.yaml, else info)")
+	f.StringVar(&fl.configPath, "config", "", "config file (default: .airlock.yaml in this directory or a parent, up to the git root)")
+	f.BoolVar(&fl.noConfig, "no-config", false, "ignore .airlock.yaml")
+	f.StringVar(&fl.baselinePath, "baseline", "", "baseline file: findings it lists are accepted; stale entries are reported")
+	f.StringVar(&fl.writeBaseline, "write-baseline", "", "write every current finding to this baseline file and exit 0")
 	fl.history.bind(f)
 	fl.render.bind(f)
 	return cmd
@@ -71,14 +94,10 @@ func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	case fl.render.active():
 		return runRender(cmd, stdio, fl)
 	}
-	if len(fl.values) == 0 {
-		return usagef("no values files: pass at least one -f FILE")
+	if len(fl.values) == 0 && len(fl.paths) == 0 {
+		return usagef("nothing to scan: pass values files with -f FILE, or PATHs")
 	}
 	rep, err := report.New(fl.format)
-	if err != nil {
-		return usageError{err}
-	}
-	threshold, err := finding.ParseSeverity(fl.failOn)
 	if err != nil {
 		return usageError{err}
 	}
@@ -87,7 +106,7 @@ func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	in, err := scan.Load(ctx, scan.LoadOptions{Values: fl.values, Chart: fl.chart, Stdin: stdio.In})
+	in, err := loadScanInputs(cmd, stdio, fl, reg)
 	if err != nil {
 		return err
 	}
@@ -95,9 +114,16 @@ func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err != nil {
 		return err
 	}
+	if fl.writeBaseline != "" {
+		return writeBaselineFile(stdio, fl.writeBaseline, res)
+	}
+	threshold, err := failThreshold(fl.failOn, in.Config)
+	if err != nil {
+		return err
+	}
 	ri := &report.Input{
 		Tool:     report.Tool{Name: "airlock", Version: version.Get().Version, URI: "https://github.com/airlockhq/airlock"},
-		Findings: res.Findings, Rules: reg.Metas(), Files: fl.values, Chart: in.ChartLabel,
+		Findings: res.Findings, Rules: reg.Metas(), Files: append(append([]string(nil), fl.values...), fl.paths...), Chart: in.ChartLabel,
 		Notes: res.Notes, ShowSecrets: fl.showSecrets,
 	}
 	var buf bytes.Buffer
@@ -110,6 +136,72 @@ func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if slices.ContainsFunc(res.Findings, func(f finding.Finding) bool { return f.Severity >= threshold }) {
 		return errFindings
 	}
+	return nil
+}
+
+// loadScanInputs reads -f files (merged), discovers PATH arguments (each
+// scanned alone), and loads the config and the baseline.
+func loadScanInputs(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry) (*scan.Inputs, error) {
+	ctx := cmd.Context()
+	cfg, err := loadConfig(fl, reg)
+	if err != nil {
+		return nil, err
+	}
+	in, err := scan.Load(ctx, scan.LoadOptions{Values: fl.values, Chart: fl.chart, Stdin: stdio.In})
+	if err != nil {
+		return nil, err
+	}
+	in.Config = cfg
+	targets, err := discover.Find(ctx, fl.paths, discover.Options{Stdin: func() ([]byte, error) { return io.ReadAll(stdio.In) }})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range targets {
+		in.Others = append(in.Others, t.File)
+	}
+	if fl.baselinePath != "" && fl.writeBaseline == "" {
+		if in.Baseline, err = baseline.Load(fl.baselinePath); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+func loadConfig(fl *scanFlags, reg *rule.Registry) (*config.Config, error) {
+	known := func(id string) bool { _, ok := reg.Lookup(id); return ok }
+	path := fl.configPath
+	if path == "" && !fl.noConfig {
+		path = config.Find(".")
+	}
+	if path == "" || fl.noConfig {
+		return config.Default(), nil
+	}
+	return config.Load(path, known)
+}
+
+func failThreshold(flag string, cfg *config.Config) (finding.Severity, error) {
+	if flag != "" {
+		s, err := finding.ParseSeverity(flag)
+		if err != nil {
+			return 0, usageError{err}
+		}
+		return s, nil
+	}
+	if cfg != nil && cfg.FailOn != 0 {
+		return cfg.FailOn, nil
+	}
+	return finding.Info, nil
+}
+
+func writeBaselineFile(stdio IO, path string, res *scan.Result) error {
+	b, err := baseline.New(res.Findings)
+	if err != nil {
+		return err
+	}
+	if err := b.Write(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdio.Err, "airlock: wrote %d baseline entries to %s\n", len(b.Entries), path)
 	return nil
 }
 

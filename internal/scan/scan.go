@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/airlockhq/airlock/internal/baseline"
+	"github.com/airlockhq/airlock/internal/config"
 	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/redact"
 	"github.com/airlockhq/airlock/internal/rule"
@@ -30,6 +32,13 @@ type Inputs struct {
 	// ChartLabel says which chart was assumed ("airflow 8.9.0 from ./chart").
 	ChartLabel string
 	Limits     yamltree.Limits
+	// Others are files found by discovery (positional paths): scanned one
+	// by one, never merged, so no chart defaults are inherited from them.
+	Others []*yamltree.File
+	// Config filters and adjusts findings; nil means defaults.
+	Config *config.Config
+	// Baseline drops accepted findings; nil means none.
+	Baseline *baseline.File
 }
 
 // Result is a scan's outcome.
@@ -40,6 +49,11 @@ type Result struct {
 	// Notes are things a user should know about how airlock read the input
 	// (another chart detected, an umbrella prefix, a non-map root).
 	Notes []string
+	// Suppressed summarises what config, inline comments and the baseline
+	// removed.
+	Suppressed Suppression
+	// Raw are the findings before suppression (for --write-baseline).
+	Raw []finding.Finding
 }
 
 // Run scans the inputs with the registry's rules.
@@ -75,13 +89,16 @@ func Run(ctx context.Context, in *Inputs, reg *rule.Registry) (*Result, error) {
 		mu.Unlock()
 	}
 	for _, r := range reg.Values() {
+		if len(in.Files) == 0 {
+			break // discovered files are not a deployment: nothing to merge
+		}
 		if err := r.CheckValues(ctx, input, emit); err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.Meta().ID, err)
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, f := range in.Files {
+	for _, f := range append(append([]*yamltree.File(nil), in.Files...), in.Others...) {
 		g.Go(func() error {
 			notes, err := scanFile(gctx, f, res.Family, reg, in.Limits, emit)
 			mu.Lock()
@@ -93,11 +110,18 @@ func Run(ctx context.Context, in *Inputs, reg *rule.Registry) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	res.Findings = dedupe(all, rankOf(reg))
-	for i := range res.Findings {
-		res.Findings[i].SetFingerprint()
+	raw := dedupe(all, rankOf(reg))
+	for i := range raw {
+		raw[i].SetFingerprint()
 	}
-	finding.Sort(res.Findings)
+	finding.Sort(raw)
+	cfg := in.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	res.Raw = raw
+	res.Findings, res.Suppressed = filter(raw, append(append([]*yamltree.File(nil), in.Files...), in.Others...), cfg, in.Baseline)
+	res.Notes = append(res.Notes, res.Suppressed.Notes()...)
 	return res, nil
 }
 
