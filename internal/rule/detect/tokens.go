@@ -52,6 +52,9 @@ func ProviderToken(s string) (secret, name string, ok bool) {
 			return s[m[0]:m[1]], r.Name, true
 		}
 	}
+	if t, id, ok := GitleaksToken(s); ok {
+		return t, "gitleaks rule " + id, true
+	}
 	if m := base64PEM.FindString(s); m != "" {
 		clean := strings.Join(strings.Fields(m), "")
 		if dec, err := base64.StdEncoding.DecodeString(padBase64(clean)); err == nil && privatePEM.Match(dec) {
@@ -87,4 +90,14 @@ func Entropy(s string) float64 {
 		}
 	}
 	return h
+}
+
+// ProviderRuleNames lists airlock's own token formats (gitleaks' rules are
+// tested by gitleaks); tests require fixtures for each.
+func ProviderRuleNames() []string {
+	names := make([]string, len(providerRules))
+	for i, r := range providerRules {
+		names[i] = r.Name
+	}
+	return names
 }

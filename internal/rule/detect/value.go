@@ -5,31 +5,36 @@ import (
 	"strings"
 )
 
-// Indirection patterns: the value is resolved by some tool at deploy or run
-// time, so what is committed is a reference, not the secret.
-var indirectRE = []*regexp.Regexp{
-	regexp.MustCompile(`\{\{.*\}\}`),                   // Helm/Go templates, Jinja, Mustache
-	regexp.MustCompile(`\$\{[^}]*\}`),                  // envsubst, Terraform, GitHub Actions ${{ }}
-	regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*$`),   // $VAR
-	regexp.MustCompile(`\$\([A-Za-z_][A-Za-z0-9_]*\)`), // Kubernetes $(VAR)
-	regexp.MustCompile(`^<path:[^>]+>$`),               // argocd-vault-plugin
-	regexp.MustCompile(`<path:[^>]+>`),                 // argocd-vault-plugin, inline
-	regexp.MustCompile(`^ref\+[a-z0-9]+://`),           // vals
-	regexp.MustCompile(`ref\+(vault|awssecrets|awsssm|gcpsecrets|azurekeyvault|sops|file|envsubst|echo|tfstate|k8s|doppler|1password|bitwarden|onepassword)[a-z]*://`),
-	regexp.MustCompile(`^vault:[A-Za-z0-9/_.-]+#`),              // bank-vaults
-	regexp.MustCompile(`#\{[^}]+\}#?`),                          // Azure DevOps / Octopus tokens
-	regexp.MustCompile(`^__[A-Za-z0-9_]+__$`),                   // __TOKEN__ replacement
-	regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_]*%$`),            // %TOKEN%
-	regexp.MustCompile(`^@[A-Za-z_][A-Za-z0-9_.]*@$`),           // @token@ (Maven, Ant)
-	regexp.MustCompile(`\(\([A-Za-z0-9_.-]+\)\)`),               // Concourse ((var))
-	regexp.MustCompile(`^ENC\[[A-Z0-9_]+,data:`),                // sops
-	regexp.MustCompile(`^\$ANSIBLE_VAULT;`),                     // ansible-vault
-	regexp.MustCompile(`^AgA[A-Za-z0-9+/=]{200,}$`),             // sealed-secrets ciphertext
-	regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager|ssm):`), // AWS references
-	regexp.MustCompile(`^projects/[^/]+/secrets/[^/]+`),         // GCP Secret Manager
-	regexp.MustCompile(`^https://[a-z0-9-]+\.vault\.azure\.net/secrets/`),
-	regexp.MustCompile(`^(sm|gcpsm|awssm|akv|secretsmanager|ssm|op|bws|doppler)://`),
-	regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_.]*\}$`), // Python str.format / f-string field
+// Recognizer is a named not-a-secret pattern: the value is resolved by
+// some tool at deploy or run time, so what is committed is a reference.
+// Each has true- and false-positive fixtures in value_test.go.
+type Recognizer struct {
+	Name string
+	RE   *regexp.Regexp
+}
+
+// Indirections are the recognizers IsIndirect applies.
+var Indirections = []Recognizer{
+	{"helm-template", regexp.MustCompile(`\{\{.*\}\}`)},                    // Helm/Go templates, Jinja, Mustache
+	{"envsubst", regexp.MustCompile(`\$\{[^}]*\}`)},                        // ${VAR}, Terraform, GitHub Actions ${{ }}
+	{"shell-var", regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*$`)},        // $VAR (the chart's *Templates accept it)
+	{"kubernetes-var", regexp.MustCompile(`\$\([A-Za-z_][A-Za-z0-9_]*\)`)}, // $(VAR) expanded by the kubelet
+	{"argocd-vault-plugin", regexp.MustCompile(`<path:[^>]+>`)},
+	{"vals", regexp.MustCompile(`(^|[^A-Za-z0-9])ref\+[a-z0-9]+://`)},
+	{"bank-vaults", regexp.MustCompile(`^vault:[A-Za-z0-9/_.-]+#`)},
+	{"replace-token", regexp.MustCompile(`#\{[^}]+\}#?`)}, // Azure DevOps, Octopus
+	{"double-underscore-token", regexp.MustCompile(`^__[A-Za-z0-9_]+__$`)},
+	{"percent-token", regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_]*%$`)},
+	{"at-token", regexp.MustCompile(`^@[A-Za-z_][A-Za-z0-9_.]*@$`)}, // Maven, Ant
+	{"concourse-var", regexp.MustCompile(`\(\([A-Za-z0-9_.-]+\)\)`)},
+	{"sops", regexp.MustCompile(`^ENC\[[A-Z0-9_]+,data:`)},
+	{"ansible-vault", regexp.MustCompile(`^\$ANSIBLE_VAULT;`)},
+	{"sealed-secrets", regexp.MustCompile(`^AgA[A-Za-z0-9+/=]{200,}$`)},
+	{"aws-secret-arn", regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager|ssm):`)},
+	{"gcp-secret-name", regexp.MustCompile(`^projects/[^/]+/secrets/[^/]+`)},
+	{"azure-key-vault-uri", regexp.MustCompile(`^https://[a-z0-9-]+\.vault\.azure\.net/secrets/`)},
+	{"secret-manager-uri", regexp.MustCompile(`^(sm|gcpsm|awssm|akv|secretsmanager|ssm|op|bws|doppler)://`)},
+	{"python-format-field", regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_.]*\}$`)},
 }
 
 // IsIndirect reports whether v is (or embeds, for the secret part) a
@@ -39,8 +44,8 @@ func IsIndirect(v string) bool {
 	if strings.Contains(strings.TrimSpace(v), "\n") {
 		return false
 	}
-	for _, re := range indirectRE {
-		if re.MatchString(v) {
+	for _, r := range Indirections {
+		if r.RE.MatchString(v) {
 			return true
 		}
 	}
