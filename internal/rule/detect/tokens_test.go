@@ -27,11 +27,11 @@ var providerFixtures = map[string]struct{ hit, miss []string }{
 	"Azure storage key":     {[]string{tok("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=", "aBcDeFgHiJkLmNoPqRsTuVwXyZ012345678==")}, []string{"AccountName=x;EndpointSuffix=core.windows.net", "AccountKey="}},
 	"GCP service-account key": {[]string{tok(`{"type": "service_account", "private_key": "`, "-----BEGIN", ` PRIVATE KEY-----\nMIIE"}`)},
 		[]string{`{"type": "service_account", "private_key_id": "abc"}`, `{"private_key": ""}`}},
-	"JSON web token": {[]string{tok("eyJhbGciOiJIUzI1NiJ9", ".", "eyJzdWIiOiIxMjM0NTY3ODkwIn0", ".", "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U")}, []string{"eyJhbGciOiJIUzI1NiJ9", "eyJ.eyJ.x"}},
-	"OpenAI key":     {[]string{tok("sk-proj-", "aBcDeFgHiJkLmNoPqRsT", "T3BlbkFJ", "aBcDeFgHiJkLmNoPqRsT")}, []string{"sk-aBcDeFg", "T3BlbkFJ"}},
-	"Google API key": {[]string{tok("AIza", "SyA-aBcDeFgHiJkLmNoPqRsTuVwXyZ01234")}, []string{"AIzaShort", "AIz"}},
-	"npm token":      {[]string{tok("npm_", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789")}, []string{"npm_short", "npm install"}},
-	"PyPI token":     {[]string{tok("pypi-AgE", "IcHlwaS5vcmcCJGFiY2RlZmdoLTEyMzQtNTY3OC05MGFiLWNkZWYxMjM0NTY3OAACKlsz")}, []string{"pypi-AgEshort", "pypi.org"}},
+	"JSON web token":        {[]string{tok("eyJhbGciOiJIUzI1NiJ9", ".", "eyJzdWIiOiIxMjM0NTY3ODkwIn0", ".", "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U")}, []string{"eyJhbGciOiJIUzI1NiJ9", "eyJ.eyJ.x"}},
+	"OpenAI key":            {[]string{tok("sk-proj-", "aBcDeFgHiJkLmNoPqRsT", "T3BlbkFJ", "aBcDeFgHiJkLmNoPqRsT")}, []string{"sk-aBcDeFg", "T3BlbkFJ"}},
+	"Google API key":        {[]string{tok("AIza", "SyA-aBcDeFgHiJkLmNoPqRsTuVwXyZ01234")}, []string{"AIzaShort", "AIz"}},
+	"npm token":             {[]string{tok("npm_", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789")}, []string{"npm_short", "npm install"}},
+	"PyPI token":            {[]string{tok("pypi-AgE", "IcHlwaS5vcmcCJGFiY2RlZmdoLTEyMzQtNTY3OC05MGFiLWNkZWYxMjM0NTY3OAACKlsz")}, []string{"pypi-AgEshort", "pypi.org"}},
 	"Hashicorp Vault token": {[]string{tok("hvs.", "CAESIJqM5bOcZ6X9aBcDeFgHiJkLmN")}, []string{"hvs.short", "hvs"}},
 }
 
