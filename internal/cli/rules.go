@@ -11,10 +11,10 @@ import (
 )
 
 func newRulesCmd(stdio IO) *cobra.Command {
-	var asJSON bool
+	var format string
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List every rule with its id, class, severity and remediation",
+		Short: "List every rule with its id, class, severity and remediation (docs/rules.md is this, as markdown)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			reg, err := scan.DefaultRegistry()
@@ -22,10 +22,16 @@ func newRulesCmd(stdio IO) *cobra.Command {
 				return err
 			}
 			metas := reg.Metas()
-			if asJSON {
+			switch format {
+			case "json":
 				enc := json.NewEncoder(stdio.Out)
 				enc.SetIndent("", "  ")
 				return enc.Encode(metas)
+			case "markdown":
+				return writeRulesMarkdown(stdio.Out, metas)
+			case "text":
+			default:
+				return usagef("unknown format %q (want text, json or markdown)", format)
 			}
 			tw := tabwriter.NewWriter(stdio.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tCLASS\tSEVERITY\tTITLE")
@@ -35,6 +41,6 @@ func newRulesCmd(stdio IO) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
 	return cmd
 }
