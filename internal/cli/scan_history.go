@@ -1,20 +1,127 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/airlockhq/airlock/internal/finding"
+	"github.com/airlockhq/airlock/internal/gitscan"
+	"github.com/airlockhq/airlock/internal/report"
+	"github.com/airlockhq/airlock/internal/rule"
+	"github.com/airlockhq/airlock/internal/scan"
+	"github.com/airlockhq/airlock/internal/source/gitlog"
+	"github.com/airlockhq/airlock/internal/version"
 )
 
 // historyFlags select scanning git history or the staged index instead of
-// the working tree. Owned by the git-history feature.
-type historyFlags struct{}
+// the working tree.
+type historyFlags struct {
+	history bool
+	staged  bool
+	since   string
+	branch  string
+	all     bool
+	repo    string
+}
 
-func (h *historyFlags) bind(_ *pflag.FlagSet) {}
+func (h *historyFlags) bind(f *pflag.FlagSet) {
+	f.BoolVar(&h.history, "history", false, "scan every version of every values file and manifest in git history; each secret is reported once, at the commit that introduced it, as present or removed")
+	f.BoolVar(&h.staged, "staged", false, "scan only what is staged for the next commit (for pre-commit hooks)")
+	f.StringVar(&h.since, "since", "", "with --history: only commits after this revision (secrets already in its tree are not reported)")
+	f.StringVar(&h.branch, "branch", "", "with --history: scan this ref's history; its tip decides present or removed (default HEAD)")
+	f.BoolVar(&h.all, "all", false, "with --history: scan the history of every ref (branches, tags, remotes, stash)")
+	f.StringVar(&h.repo, "repo", ".", "with --history or --staged: a directory inside the git repository")
+}
 
-func (h *historyFlags) active() bool { return false }
+func (h *historyFlags) active() bool { return h.history || h.staged }
 
-func runHistory(_ *cobra.Command, _ IO, _ *scanFlags) error {
-	return errors.New("history scanning is not available in this build")
+// check rejects flag combinations that would silently do something else.
+func (h *historyFlags) check(fl *scanFlags) error {
+	switch {
+	case h.history && h.staged:
+		return usagef("--history and --staged cannot be combined")
+	case h.staged && (h.since != "" || h.branch != "" || h.all):
+		return usagef("--since, --branch and --all select history: use them with --history")
+	case h.all && h.branch != "":
+		return usagef("--all and --branch cannot be combined")
+	case h.history && fl.chart != "":
+		return usagef("--chart is not used with --history: file versions are scanned on their own, without chart defaults")
+	}
+	return nil
+}
+
+func runHistory(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
+	h := &fl.history
+	if err := h.check(fl); err != nil {
+		return err
+	}
+	rep, err := report.New(fl.format)
+	if err != nil {
+		return usageError{err}
+	}
+	failOn := fl.failOn
+	if failOn == "" {
+		failOn = "info"
+	}
+	threshold, err := finding.ParseSeverity(failOn)
+	if err != nil {
+		return usageError{err}
+	}
+	reg, err := scan.DefaultRegistry()
+	if err != nil {
+		return err
+	}
+	res, ri, err := runGitScan(cmd, stdio, fl, reg)
+	if errors.Is(err, gitlog.ErrRepository) {
+		return usageError{err}
+	}
+	if err != nil {
+		return err
+	}
+	ri.Tool = report.Tool{Name: "airlock", Version: version.Get().Version, URI: "https://github.com/airlockhq/airlock"}
+	ri.Findings, ri.Rules, ri.Notes, ri.ShowSecrets = res.Findings, reg.Metas(), res.Notes, fl.showSecrets
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stdio.Err, "airlock: warning: %s\n", w)
+	}
+	var buf bytes.Buffer
+	if err := rep.Write(&buf, ri); err != nil {
+		return err
+	}
+	if err := writeReport(stdio, fl.output, buf.Bytes(), fl.showSecrets); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(res.Findings, func(f finding.Finding) bool { return f.Severity >= threshold }) {
+		return errFindings
+	}
+	return nil
+}
+
+// runGitScan runs the history or staged scan and describes its input for
+// the report.
+func runGitScan(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry) (*gitscan.Result, *report.Input, error) {
+	ctx, h := cmd.Context(), &fl.history
+	if h.history {
+		res, err := gitscan.History(ctx, gitscan.Options{Dir: h.repo, Since: h.since, Branch: h.branch, All: h.all, Paths: fl.values}, reg)
+		if err != nil {
+			return nil, nil, err
+		}
+		p := res.Provenance
+		ri := &report.Input{Files: []string{"git history of " + h.repo}, Chart: "airflow-helm 8.x rules, each file version on its own (no chart defaults)",
+			VCS: &report.VCS{RepositoryURI: p.RepositoryURI, Revision: p.Revision, Branch: p.Branch}}
+		return res, ri, nil
+	}
+	base, err := scan.Load(ctx, scan.LoadOptions{Chart: fl.chart, Stdin: stdio.In})
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := gitscan.Staged(ctx, gitscan.StagedOptions{Dir: h.repo, Paths: fl.values, Base: *base}, reg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, &report.Input{Files: []string{"files staged in " + h.repo}, Chart: base.ChartLabel}, nil
 }

@@ -92,6 +92,8 @@ type Finding struct {
 	Fingerprint string
 	// Origin distinguishes values, history, cluster and rendered findings.
 	Origin string
+	// History is set for findings read from git history (Origin "history").
+	History *History
 }
 
 // SetFingerprint derives a fingerprint that survives line moves and never

@@ -33,6 +33,7 @@ type jsonFinding struct {
 	Remediation string        `json:"remediation"`
 	Fix         string        `json:"fix,omitempty"`
 	Fingerprint string        `json:"fingerprint"`
+	History     *jsonHistory  `json:"history,omitempty"`
 }
 
 type jsonReport struct {
@@ -65,6 +66,7 @@ func (JSON) Write(w io.Writer, in *Input) error {
 			RuleID: f.RuleID, Class: string(f.Class), Severity: f.Severity.String(), ValuesPath: f.Path,
 			Location: loc(f.Loc), Inherited: f.Loc.IsZero(), Default: loc(f.Default),
 			Message: f.Message, Value: in.value(f), Remediation: f.Remediation, Fix: f.Fix, Fingerprint: f.Fingerprint,
+			History: historyJSON(f),
 		})
 	}
 	enc := json.NewEncoder(w)

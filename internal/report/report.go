@@ -24,6 +24,8 @@ type Input struct {
 	Notes []string
 	// ShowSecrets prints secrets in full; only set on explicit request.
 	ShowSecrets bool
+	// VCS describes the repository of a git history scan; nil otherwise.
+	VCS *VCS
 }
 
 // Tool identifies airlock in outputs.

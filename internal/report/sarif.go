@@ -72,8 +72,10 @@ func (SARIF) Write(w io.Writer, in *Input) error {
 		if !f.Default.IsZero() {
 			pb.Add("defaultSource", fmt.Sprintf("%s:%d", f.Default.File, f.Default.Line))
 		}
+		historyProperties(pb, f)
 		res.AttachPropertyBag(pb)
 	}
+	provenance(run, in.VCS)
 	rep.AddRun(run)
 	return rep.PrettyWrite(w)
 }

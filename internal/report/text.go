@@ -63,6 +63,7 @@ func (Text) Write(w io.Writer, in *Input) error {
 func writeBody(w io.Writer, in *Input, f finding.Finding) {
 	fmt.Fprintf(w, "      %s\n", f.Message)
 	fmt.Fprintf(w, "      value: %s\n", in.value(f))
+	writeHistory(w, f)
 	fmt.Fprintf(w, "      fix:   %s\n", f.Remediation)
 	if f.Fix != "" {
 		for _, line := range strings.Split(f.Fix, "\n") {

@@ -151,3 +151,12 @@ func (r *Repo) ShallowClone(depth int) *Repo {
 func (r *Repo) ObjectPath(id string) string {
 	return filepath.Join(r.Dir, ".git", "objects", id[:2], id[2:])
 }
+
+// Move renames a tracked file with git mv, creating the target directory.
+func (r *Repo) Move(from, to string) {
+	r.t.Helper()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(r.Dir, filepath.FromSlash(to))), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	r.Git("mv", from, to)
+}

@@ -1,0 +1,142 @@
+package gitscan
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"runtime"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/airlockhq/airlock/internal/finding"
+	"github.com/airlockhq/airlock/internal/rule"
+	"github.com/airlockhq/airlock/internal/scan"
+	"github.com/airlockhq/airlock/internal/source/gitlog"
+	"github.com/airlockhq/airlock/internal/yamltree"
+)
+
+// skipReason says why a file version was not scanned.
+type skipReason uint8
+
+const (
+	scanned skipReason = iota
+	skipLarge
+	skipBinary
+	skipMalformed
+)
+
+// hit is a finding in one file version, with the keyed hash of its secret.
+type hit struct {
+	f   finding.Finding
+	sum [16]byte
+}
+
+// blobResult is what one file version holds.
+type blobResult struct {
+	skip skipReason
+	// relevant is set when the content is a manifest or Airflow values,
+	// which makes any path holding it worth scanning.
+	relevant bool
+	hits     []hit
+	// err is the parse error of a malformed version (staged scans report it).
+	err error
+}
+
+// blobScanner scans file versions with the engine, merge-free.
+type blobScanner struct {
+	reg     *rule.Registry
+	lim     yamltree.Limits
+	key     []byte // HMAC key for secret identities; lives only in memory
+	workers int
+}
+
+func newBlobScanner(reg *rule.Registry, workers int) (*blobScanner, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return &blobScanner{reg: reg, lim: yamltree.DefaultLimits, key: key, workers: workers}, nil
+}
+
+// sum is the identity of a secret value: a keyed hash, so that equal
+// secrets meet without the plaintext being kept as a map key.
+func (s *blobScanner) sum(secret string) [16]byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(secret))
+	var out [16]byte
+	copy(out[:], m.Sum(nil))
+	return out
+}
+
+// scanBlob parses one version and runs the scalar rules over it. Files
+// go in as Others, which the engine scans one by one without merging and
+// without chart defaults.
+func (s *blobScanner) scanBlob(ctx context.Context, name string, b gitlog.Blob) (*blobResult, error) {
+	switch {
+	case b.TooLarge:
+		return &blobResult{skip: skipLarge}, nil
+	case binary(b.Data):
+		return &blobResult{skip: skipBinary}, nil
+	}
+	f, err := yamltree.Parse(&yamltree.Source{Name: name, Kind: yamltree.User}, b.Data, s.lim)
+	if err != nil {
+		return &blobResult{skip: skipMalformed, err: err}, nil
+	}
+	res, err := scan.Run(ctx, &scan.Inputs{Others: []*yamltree.File{f}, ChartFamily: rule.AirflowHelm, Limits: s.lim}, s.reg)
+	if errors.Is(err, yamltree.ErrInvalid) {
+		// An alias bomb in an old version is that version's problem.
+		return &blobResult{skip: skipMalformed, err: err}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &blobResult{relevant: byContent(f)}
+	for _, fd := range res.Findings {
+		out.hits = append(out.hits, hit{f: fd, sum: s.sum(fd.Secret.Reveal())})
+	}
+	return out, nil
+}
+
+// scanAll streams the blobs out of git once each and scans them in
+// parallel; names gives the path each blob is parsed under.
+func (s *blobScanner) scanAll(ctx context.Context, repo *gitlog.Repo, ids []string, names func(string) string, max int64) (map[string]*blobResult, error) {
+	results := make(map[string]*blobResult, len(ids))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	work := make(chan gitlog.Blob, 2*s.workers)
+	for range s.workers {
+		g.Go(func() error {
+			for b := range work {
+				r, err := s.scanBlob(gctx, names(b.ID), b)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				results[b.ID] = r
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(work)
+		return repo.ReadBlobs(gctx, ids, max, func(b gitlog.Blob) error {
+			select {
+			case work <- b:
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		})
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}

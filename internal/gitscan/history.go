@@ -1,0 +1,110 @@
+package gitscan
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/airlockhq/airlock/internal/finding"
+	"github.com/airlockhq/airlock/internal/rule"
+	"github.com/airlockhq/airlock/internal/source/gitlog"
+)
+
+// DefaultMaxBlobBytes bounds the file versions History reads: far above
+// any real values file, small enough that a committed dump is skipped.
+const DefaultMaxBlobBytes = 4 << 20
+
+// Options select what History scans.
+type Options struct {
+	// Dir is a directory inside the repository.
+	Dir string
+	// Since, when set, limits the scan to commits after this revision;
+	// secrets already in its tree are not reported.
+	Since string
+	// Branch is the ref whose history is scanned and whose tip decides
+	// "still present" (default HEAD).
+	Branch string
+	// All scans every ref (branches, tags, remotes, stash); the tip is HEAD.
+	All bool
+	// Paths limit the scan to these pathspecs, relative to the repository
+	// root; files they name exactly are scanned whatever their names.
+	Paths []string
+	// MaxBlobBytes skips larger file versions (default DefaultMaxBlobBytes).
+	MaxBlobBytes int64
+	// Workers parse in parallel (default GOMAXPROCS).
+	Workers int
+}
+
+// Result is the outcome of a history or staged scan.
+type Result struct {
+	Findings []finding.Finding
+	Notes    []string
+	// Warnings are the notes that make a scan incomplete (a shallow
+	// clone); the CLI also prints them on stderr, whatever the format.
+	Warnings []string
+	Stats    Stats
+	// Provenance describes the scanned repository for SARIF.
+	Provenance Provenance
+}
+
+// Stats count what a scan read.
+type Stats struct {
+	Commits  int // commits walked
+	Versions int // distinct file versions read
+	Skipped  int // versions not scanned (binary, too large, malformed)
+	Removed  int // findings no longer at the tip
+}
+
+// Provenance identifies the scanned revision.
+type Provenance struct {
+	RepositoryURI string // origin URL without credentials; "" when none
+	Revision      string
+	Branch        string
+}
+
+// History scans every version of every values file and manifest in the
+// selected history and reports each secret once, at the commit that
+// introduced it.
+func History(ctx context.Context, o Options, reg *rule.Registry) (*Result, error) {
+	if o.All && o.Branch != "" {
+		return nil, fmt.Errorf("%w: --all and --branch cannot be combined", gitlog.ErrRepository)
+	}
+	repo, err := gitlog.Open(ctx, o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	w, err := newWalk(ctx, repo, o)
+	if err != nil || w == nil {
+		return emptyResult(repo, err)
+	}
+	bs, err := newBlobScanner(reg, o.Workers)
+	if err != nil {
+		return nil, err
+	}
+	if err := repo.Log(ctx, gitlog.LogOptions{Revs: w.revs, Paths: o.Paths}, w.addCommit); err != nil {
+		return nil, err
+	}
+	if err := w.addTrees(ctx, o.Paths); err != nil {
+		return nil, err
+	}
+	max := o.MaxBlobBytes
+	if max <= 0 {
+		max = DefaultMaxBlobBytes
+	}
+	results, err := bs.scanAll(ctx, repo, w.blobs, w.blobName, max)
+	if err != nil {
+		return nil, err
+	}
+	res := w.attribute(results)
+	res.Provenance = Provenance{RepositoryURI: repo.RemoteURL(ctx), Revision: w.tipID, Branch: w.branch}
+	res.Notes = append(w.notes(results, res), res.Notes...)
+	return res, nil
+}
+
+// emptyResult answers a repository without commits: nothing to scan is
+// not an error, so a CI job on a new repository passes.
+func emptyResult(repo *gitlog.Repo, err error) (*Result, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Notes: []string{fmt.Sprintf("%s has no commits yet: nothing to scan", repo.Name)}}, nil
+}
