@@ -157,7 +157,7 @@ func loadScanInputs(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Regis
 		return nil, err
 	}
 	for _, t := range targets {
-		in.Others = append(in.Others, t.File)
+		in.Lazy = append(in.Lazy, t)
 	}
 	if fl.baselinePath != "" && fl.writeBaseline == "" {
 		if in.Baseline, err = baseline.Load(fl.baselinePath); err != nil {

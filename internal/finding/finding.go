@@ -94,6 +94,9 @@ type Finding struct {
 	Origin string
 	// History is set for findings read from git history (Origin "history").
 	History *History
+	// Suppressed is set by the engine when an inline "airlock:ignore"
+	// comment covers the finding; suppressed findings are counted, not shown.
+	Suppressed bool
 }
 
 // SetFingerprint derives a fingerprint that survives line moves and never

@@ -30,6 +30,9 @@ func filter(fs []finding.Finding, files []*yamltree.File, cfg *config.Config, ba
 	var out []finding.Finding
 	for _, f := range fs {
 		switch {
+		case f.Suppressed:
+			s.Inline++
+			continue
 		case cfg.Disabled[f.RuleID]:
 			s.Disabled++
 			continue

@@ -35,10 +35,23 @@ type Inputs struct {
 	// Others are files found by discovery (positional paths): scanned one
 	// by one, never merged, so no chart defaults are inherited from them.
 	Others []*yamltree.File
+	// Lazy inputs are parsed by the worker that scans them and dropped
+	// right after, so scanning a large tree needs memory for a few files,
+	// not for all of them.
+	Lazy []Lazy
 	// Config filters and adjusts findings; nil means defaults.
 	Config *config.Config
 	// Baseline drops accepted findings; nil means none.
 	Baseline *baseline.File
+}
+
+// Lazy is an input parsed only when it is scanned.
+type Lazy interface {
+	Name() string
+	Load() (*yamltree.File, error)
+	// Optional inputs (found by walking a directory) that do not parse are
+	// skipped with a note instead of failing the scan.
+	Optional() bool
 }
 
 // Result is a scan's outcome.
@@ -98,14 +111,20 @@ func Run(ctx context.Context, in *Inputs, reg *rule.Registry) (*Result, error) {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
+	note := func(notes ...string) {
+		mu.Lock()
+		res.Notes = append(res.Notes, notes...)
+		mu.Unlock()
+	}
 	for _, f := range append(append([]*yamltree.File(nil), in.Files...), in.Others...) {
 		g.Go(func() error {
 			notes, err := scanFile(gctx, f, res.Family, reg, in.Limits, emit)
-			mu.Lock()
-			res.Notes = append(res.Notes, notes...)
-			mu.Unlock()
+			note(notes...)
 			return err
 		})
+	}
+	for _, l := range in.Lazy {
+		g.Go(func() error { return scanLazy(gctx, l, res.Family, reg, in.Limits, emit, note) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -123,6 +142,35 @@ func Run(ctx context.Context, in *Inputs, reg *rule.Registry) (*Result, error) {
 	res.Findings, res.Suppressed = filter(raw, append(append([]*yamltree.File(nil), in.Files...), in.Others...), cfg, in.Baseline)
 	res.Notes = append(res.Notes, res.Suppressed.Notes()...)
 	return res, nil
+}
+
+// scanLazy loads, scans and releases one lazy input. Its inline
+// "airlock:ignore" comments are applied here, while its bytes are at hand.
+func scanLazy(ctx context.Context, l Lazy, fam rule.Family, reg *rule.Registry, lim yamltree.Limits, emit func(finding.Finding), note func(...string)) error {
+	f, err := l.Load()
+	if err != nil {
+		if l.Optional() {
+			note(fmt.Sprintf("skipped %s: %v", l.Name(), err))
+			return nil
+		}
+		return err
+	}
+	var found []finding.Finding
+	notes, err := scanFile(ctx, f, fam, reg, lim, func(x finding.Finding) { found = append(found, x) })
+	if err != nil {
+		if l.Optional() {
+			note(fmt.Sprintf("skipped %s: %v", l.Name(), err))
+			return nil
+		}
+		return err
+	}
+	note(notes...)
+	lines := fileLines([]*yamltree.File{f})[f.Src.Name]
+	for _, x := range found {
+		x.Suppressed = ignoredInline(lines, x)
+		emit(x)
+	}
+	return nil
 }
 
 // scanFile runs the scalar rules over every document of one file.

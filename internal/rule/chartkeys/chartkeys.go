@@ -5,6 +5,7 @@ package chartkeys
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/airlockhq/airlock/internal/rule"
 	"github.com/airlockhq/airlock/internal/rule/catalog"
@@ -21,6 +22,40 @@ type entry struct {
 type Rule struct {
 	meta    rule.Meta
 	entries []entry
+	byFirst firstKeyIndex
+}
+
+// firstKeyIndex narrows the patterns a path can match to those starting
+// with the path's first key (or a wildcard): every scalar is checked
+// against the catalog, so a linear scan of every pattern added up.
+type firstKeyIndex struct {
+	byKey map[string][]int
+	wild  []int
+}
+
+func (x *firstKeyIndex) add(p yamltree.Pattern, i int) {
+	if x.byKey == nil {
+		x.byKey = map[string][]int{}
+	}
+	if len(p) == 0 || p[0].IsIndex || p[0].Key == "*" {
+		x.wild = append(x.wild, i)
+		return
+	}
+	x.byKey[p[0].Key] = append(x.byKey[p[0].Key], i)
+}
+
+// candidates returns pattern indices in their original order.
+func (x *firstKeyIndex) candidates(p yamltree.Path) []int {
+	var keyed []int
+	if len(p) > 0 && !p[0].IsIndex {
+		keyed = x.byKey[p[0].Key]
+	}
+	if len(x.wild) == 0 {
+		return keyed
+	}
+	out := append(append([]int(nil), keyed...), x.wild...)
+	slices.Sort(out)
+	return out
 }
 
 var _ rule.ScalarRule = (*Rule)(nil)
@@ -44,6 +79,7 @@ func New() ([]*Rule, error) {
 		if err != nil {
 			return nil, fmt.Errorf("catalog entry %s: %w", e.ID, err)
 		}
+		r.byFirst.add(p, len(r.entries))
 		r.entries = append(r.entries, entry{Entry: e, pattern: p})
 	}
 	for _, r := range out {
@@ -62,7 +98,8 @@ func (r *Rule) Check(s *rule.Scalar) (rule.Hit, bool, bool) {
 	if s.Rel == nil {
 		return rule.Hit{}, false, false
 	}
-	for _, e := range r.entries {
+	for _, i := range r.byFirst.candidates(s.Rel) {
+		e := r.entries[i]
 		if !(s.Rel.Match(e.pattern) || e.Deep && s.Rel.HasPrefix(e.pattern)) {
 			continue
 		}
@@ -121,7 +158,10 @@ func judge(e entry, s *rule.Scalar) (detect.Hit, bool) {
 
 // References claims the catalog's reference keys so no generic rule
 // mistakes a Secret's name for a secret.
-type References struct{ patterns []yamltree.Pattern }
+type References struct {
+	patterns []yamltree.Pattern
+	byFirst  firstKeyIndex
+}
 
 // NewReferences compiles catalog.References.
 func NewReferences() (*References, error) {
@@ -131,6 +171,7 @@ func NewReferences() (*References, error) {
 		if err != nil {
 			return nil, fmt.Errorf("catalog reference %s: %w", p, err)
 		}
+		r.byFirst.add(pat, len(r.patterns))
 		r.patterns = append(r.patterns, pat)
 	}
 	return r, nil
@@ -141,8 +182,8 @@ func (r *References) Claims(s *rule.Scalar) bool {
 	if s.Rel == nil {
 		return false
 	}
-	for _, p := range r.patterns {
-		if s.Rel.HasPrefix(p) {
+	for _, i := range r.byFirst.candidates(s.Rel) {
+		if s.Rel.HasPrefix(r.patterns[i]) {
 			return true
 		}
 	}

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -130,10 +132,33 @@ func set(ws ...string) map[string]bool {
 	return m
 }
 
+// keyCache memoises ClassifyKey: a values tree repeats the same few
+// hundred key names thousands of times, and splitting words was a tenth
+// of scan time. It is a pure function's cache, capped so hostile input
+// with millions of distinct keys cannot grow it without bound.
+var keyCache = struct {
+	sync.Map
+	n atomic.Int64
+}{}
+
+const keyCacheMax = 1 << 14
+
 // ClassifyKey decides what a key name implies. It works for values keys
 // (fernetKey, passwordSecretKey) and environment names
 // (AIRFLOW__SMTP__SMTP_PASSWORD) alike.
 func ClassifyKey(name string) KeyClass {
+	if c, ok := keyCache.Load(name); ok {
+		return c.(KeyClass)
+	}
+	c := classifyKey(name)
+	if keyCache.n.Load() < keyCacheMax {
+		keyCache.n.Add(1)
+		keyCache.Store(name, c)
+	}
+	return c
+}
+
+func classifyKey(name string) KeyClass {
 	w := Words(name)
 	if len(w) == 0 {
 		return Neutral

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,11 +32,40 @@ const (
 
 func (k Kind) String() string { return [...]string{"", "values", "manifest"}[k] }
 
-// Target is one file to scan.
+// Target is one file to scan. It is parsed when Load is called, so a
+// scan over a large tree holds only the files being scanned in memory.
 type Target struct {
 	Path string
 	Kind Kind
-	File *yamltree.File
+	// Explicit targets were named by the user: errors in them fail the
+	// scan; walked ones that turn out not to be YAML are skipped.
+	Explicit bool
+	data     []byte // stdin, read once
+	limits   yamltree.Limits
+}
+
+// Name implements scan.Lazy.
+func (t Target) Name() string { return t.Path }
+
+// Optional implements scan.Lazy.
+func (t Target) Optional() bool { return !t.Explicit }
+
+// Load reads and parses the file.
+func (t Target) Load() (*yamltree.File, error) {
+	data := t.data
+	if data == nil {
+		st, err := os.Stat(t.Path)
+		if err != nil {
+			return nil, &yamltree.Error{File: t.Path, Msg: err.Error()}
+		}
+		if t.limits.MaxBytes > 0 && st.Size() > t.limits.MaxBytes {
+			return nil, &yamltree.Error{File: t.Path, Msg: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", st.Size(), t.limits.MaxBytes)}
+		}
+		if data, err = os.ReadFile(t.Path); err != nil {
+			return nil, &yamltree.Error{File: t.Path, Msg: err.Error()}
+		}
+	}
+	return yamltree.Parse(&yamltree.Source{Name: t.Path, Kind: yamltree.User}, data, t.limits)
 }
 
 // Options tune discovery.
@@ -44,10 +75,7 @@ type Options struct {
 }
 
 var (
-	valuesNameRE   = regexp.MustCompile(`(?i)(^|[-_.])values([-_.][^/]*)?\.ya?ml$|^values\.ya?ml$`)
-	manifestHintRE = regexp.MustCompile(`(?m)^\s*apiVersion:\s*\S+\s*$`)
-	kindHintRE     = regexp.MustCompile(`(?m)^\s*kind:\s*[A-Z]\w*\s*$`)
-	valuesHintRE   = regexp.MustCompile(`(?m)^(airflow|externalDatabase|externalRedis|postgresql|redis|dags|web|workers|scheduler|flower|pgbouncer|extraManifests|ingress|executor|fernetKey|webserverSecretKey|config|env|secret|data|webserver|images)\s*:`)
+	valuesNameRE = regexp.MustCompile(`(?i)(^|[-_.])values([-_.][^/]*)?\.ya?ml$|^values\.ya?ml$`)
 )
 
 // Find expands paths (files, directories, "-" for stdin) into targets in a
@@ -96,7 +124,14 @@ func fromStdin(o Options) (Target, error) {
 	if err != nil {
 		return Target{}, &yamltree.Error{File: "<stdin>", Msg: err.Error()}
 	}
-	return parse("<stdin>", data, o, true)
+	kind := sniff("", data)
+	if kind == 0 {
+		kind = Values
+	}
+	if data == nil {
+		data = []byte{}
+	}
+	return Target{Path: "<stdin>", Kind: kind, Explicit: true, data: data, limits: limits(o)}, nil
 }
 
 // walk visits dir depth-first in lexical order, stacking .gitignore
@@ -171,60 +206,107 @@ func isYAML(name string) bool {
 	return ext == ".yaml" || ext == ".yml"
 }
 
-// classify reads a file and decides whether it is values, a manifest or
-// neither. Explicit files are scanned even when they look like neither.
+// classify sniffs the head of a file to decide whether it is values, a
+// manifest or neither. Explicit files are scanned even when they look
+// like neither; whether they parse is found out when they are loaded.
 func classify(p string, o Options, explicit bool) (Target, bool, error) {
-	data, err := os.ReadFile(p)
+	head, err := readHead(p, 64<<10)
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) && !explicit {
+		if !explicit {
 			return Target{}, false, nil
 		}
 		return Target{}, false, &yamltree.Error{File: p, Msg: err.Error()}
 	}
-	t, err := parse(p, data, o, explicit)
-	if err != nil {
-		if !explicit {
-			return Target{}, false, nil // unrelated broken YAML in a tree is not ours to judge
-		}
-		return Target{}, false, err
-	}
-	return t, t.Kind != 0, nil
-}
-
-func parse(name string, data []byte, o Options, explicit bool) (Target, error) {
-	kind := sniff(filepath.Base(name), data)
+	kind := sniff(filepath.Base(p), head)
 	if kind == 0 && explicit {
 		kind = Values
 	}
-	if kind == 0 {
-		return Target{}, nil
-	}
-	lim := o.Limits
-	if lim.MaxBytes == 0 {
-		lim = yamltree.DefaultLimits
-	}
-	f, err := yamltree.Parse(&yamltree.Source{Name: name, Kind: yamltree.User}, data, lim)
+	return Target{Path: p, Kind: kind, Explicit: explicit, limits: limits(o)}, kind != 0, nil
+}
+
+func readHead(p string, n int) ([]byte, error) {
+	f, err := os.Open(p)
 	if err != nil {
-		return Target{}, err
+		return nil, err
 	}
-	return Target{Path: name, Kind: kind, File: f}, nil
+	defer f.Close()
+	buf := make([]byte, n)
+	m, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return buf[:m], nil
+}
+
+func limits(o Options) yamltree.Limits {
+	if o.Limits.MaxBytes == 0 {
+		return yamltree.DefaultLimits
+	}
+	return o.Limits
 }
 
 // sniff decides by name first, then by content: Kubernetes objects have
 // apiVersion and kind at the top level; values files have the chart's keys.
+// It reads top-level keys line by line: regexes over 64 KB per file were
+// the slowest part of walking a large tree.
 func sniff(base string, data []byte) Kind {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return 0
 	}
-	head := data
-	if len(head) > 64<<10 {
-		head = head[:64<<10]
+	if len(data) > 64<<10 {
+		data = data[:64<<10]
+	}
+	named := valuesNameRE.MatchString(base)
+	var api, kind, values bool
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		key := topLevelKey(line)
+		switch {
+		case key == "":
+		case key == "apiVersion":
+			api = true
+		case key == "kind":
+			kind = true
+		case isValuesKey(key):
+			values = true
+		}
 	}
 	switch {
-	case manifestHintRE.Match(head) && kindHintRE.Match(head) && !valuesNameRE.MatchString(base):
+	case api && kind && !named:
 		return Manifest
-	case valuesNameRE.MatchString(base), valuesHintRE.Match(head):
+	case named || values:
 		return Values
 	}
 	return 0
+}
+
+// topLevelKey returns the key of a "key:" line at column 0 (or after a
+// document marker), or "".
+func topLevelKey(line []byte) string {
+	line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+	if len(line) == 0 || line[0] == ' ' || line[0] == '\t' || line[0] == '#' || line[0] == '-' {
+		return ""
+	}
+	i := bytes.IndexByte(line, ':')
+	if i <= 0 || (i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\r' && line[i+1] != '\t') {
+		return ""
+	}
+	return string(bytes.Trim(line[:i], `"'`))
+}
+
+// isValuesKey: top-level keys of airflow-helm values (and of the official
+// chart's, which airlock recognises and scans generically).
+func isValuesKey(k string) bool {
+	switch k {
+	case "airflow", "externalDatabase", "externalRedis", "postgresql", "redis", "dags", "web", "workers",
+		"scheduler", "flower", "pgbouncer", "extraManifests", "ingress", "executor", "fernetKey",
+		"webserverSecretKey", "config", "env", "secret", "data", "webserver", "images", "triggerer", "logs":
+		return true
+	}
+	return false
 }

@@ -46,6 +46,12 @@ func TestFindHonoursGitignoreAndSniffs(t *testing.T) {
 		"deploy/values-prod.yaml":     "values",
 		"deploy/secret.yaml":          "manifest",
 		"overlay/airflow.values.yaml": "values",
+		"broken.yaml":                 "values", // sniffed as values; the engine skips it with a note when it fails to parse
+	}
+	for _, tt := range ts {
+		if !tt.Optional() {
+			t.Errorf("%s: walked files are optional", tt.Path)
+		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("discovered (-want +got):\n%s", diff)
@@ -56,10 +62,14 @@ func TestExplicitFilesAndStdin(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "broken.yaml")
 	os.WriteFile(broken, []byte("a: [\n"), 0o644)
-	if _, err := discover.Find(context.Background(), []string{broken}, discover.Options{}); err == nil {
-		t.Error("an explicit broken file must be an error")
+	ts, err := discover.Find(context.Background(), []string{broken}, discover.Options{})
+	if err != nil || len(ts) != 1 || ts[0].Optional() {
+		t.Fatalf("an explicit file is a required target: %+v, %v", ts, err)
 	}
-	ts, err := discover.Find(context.Background(), []string{"-"}, discover.Options{Stdin: func() ([]byte, error) {
+	if _, err := ts[0].Load(); err == nil {
+		t.Error("an explicit broken file must fail to load")
+	}
+	ts, err = discover.Find(context.Background(), []string{"-"}, discover.Options{Stdin: func() ([]byte, error) {
 		return []byte("apiVersion: v1\nkind: Secret\n"), nil
 	}})
 	if err != nil || len(ts) != 1 || ts[0].Kind != discover.Manifest || ts[0].Path != "<stdin>" {
