@@ -86,6 +86,6 @@ Exit codes: 0 clean, 1 findings, 2 bad usage or input, 3 runtime error.`,
 	// Cobra reports unknown flags and bad arguments as plain errors; mark
 	// them as usage errors so they exit 2.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newScanCmd(stdio), newVersionCmd(stdio), newRulesCmd(stdio))
+	root.AddCommand(newScanCmd(stdio), newVersionCmd(stdio), newRulesCmd(stdio), newFixCmd(stdio))
 	return root
 }
