@@ -27,6 +27,7 @@ func (Text) Write(w io.Writer, in *Input) error {
 	}
 	var inherited []finding.Finding
 	file := ""
+	shown := map[string]bool{} // fix snippets already printed: long reports stay readable
 	for _, f := range in.Findings {
 		if f.Loc.IsZero() {
 			inherited = append(inherited, f)
@@ -40,7 +41,7 @@ func (Text) Write(w io.Writer, in *Input) error {
 			fmt.Fprintln(bw, file)
 		}
 		fmt.Fprintf(bw, "  %d:%d  %s  %s  [%s]\n", f.Loc.Line, f.Loc.Col, strings.ToUpper(f.Severity.String()), f.Path, f.RuleID)
-		writeBody(bw, in, f)
+		writeBody(bw, in, f, shown)
 	}
 	if len(inherited) > 0 {
 		if file != "" {
@@ -53,7 +54,7 @@ func (Text) Write(w io.Writer, in *Input) error {
 				where = fmt.Sprintf(" (default at %s:%d)", f.Default.File, f.Default.Line)
 			}
 			fmt.Fprintf(bw, "  %s  %s  [%s]%s\n", strings.ToUpper(f.Severity.String()), f.Path, f.RuleID, where)
-			writeBody(bw, in, f)
+			writeBody(bw, in, f, shown)
 		}
 	}
 	writeSummary(bw, in)
