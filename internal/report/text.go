@@ -61,12 +61,17 @@ func (Text) Write(w io.Writer, in *Input) error {
 	return bw.Flush()
 }
 
-func writeBody(w io.Writer, in *Input, f finding.Finding) {
+func writeBody(w io.Writer, in *Input, f finding.Finding, shown map[string]bool) {
 	fmt.Fprintf(w, "      %s\n", f.Message)
 	fmt.Fprintf(w, "      value: %s\n", in.value(f))
 	writeHistory(w, f)
 	fmt.Fprintf(w, "      fix:   %s\n", f.Remediation)
+	if f.Fix != "" && shown[f.Fix] {
+		fmt.Fprintf(w, "             (values as shown above for %s)\n", f.RuleID)
+		return
+	}
 	if f.Fix != "" {
+		shown[f.Fix] = true
 		for _, line := range strings.Split(f.Fix, "\n") {
 			fmt.Fprintf(w, "             %s\n", line)
 		}
