@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the third-party server binaries that the integration tests and
-# benchmarks need (etcd, kube-apiserver, vault, gitleaks) from their Go
+# benchmarks need (etcd, kube-apiserver, vault, gitleaks, helm) from their Go
 # modules, into a cache directory outside the repository.
 #
 #   scripts/testbin.sh                 # build every binary that is missing
@@ -23,8 +23,9 @@ ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
 KUBE_VERSION=${KUBE_VERSION:-v1.37.2}
 VAULT_VERSION=${VAULT_VERSION:-v1.21.0}
 GITLEAKS_VERSION=${GITLEAKS_VERSION:-v8.30.1}
+HELM_VERSION=${HELM_VERSION:-v4.3.2}
 
-ALL=(etcd kube-apiserver vault gitleaks)
+ALL=(etcd kube-apiserver vault gitleaks helm)
 OUT=${AIRLOCK_TESTBIN:-$HOME/.cache/airlock/testbin}
 LOGDIR=${AIRLOCK_TESTBIN_LOGS:-${TMPDIR:-/tmp}}
 
@@ -142,12 +143,26 @@ build_gitleaks() {
 		-ldflags="-s -w -X=github.com/zricethezav/gitleaks/v8/version.Version=${v#v}"
 }
 
+build_helm() {
+	local v=$HELM_VERSION dir gomod
+	gomod=$(gomod_file helm.sh/helm/v4 "$v")
+	[[ -n $gomod ]] || { say "cannot read go.mod of helm.sh/helm/v4@$v"; return 1; }
+	dir=$(new_wrapper helm)
+	printf '\nrequire helm.sh/helm/v4 %s\n' "$v" >>"$dir/go.mod"
+	# Keep helm's own replace directives, as its release builds do.
+	awk '/^replace[[:space:]]/ { print }' "$gomod" >>"$dir/go.mod"
+	# Same version stamp as helm's release builds (`helm version`).
+	gobuild "$dir" "$1" helm.sh/helm/v4/cmd/helm \
+		-ldflags="-s -w -X helm.sh/helm/v4/internal/version.version=$v"
+}
+
 version_of() {
 	case $1 in
 	etcd) echo "$ETCD_VERSION" ;;
 	kube-apiserver) echo "$KUBE_VERSION" ;;
 	vault) echo "$VAULT_VERSION" ;;
 	gitleaks) echo "$GITLEAKS_VERSION" ;;
+	helm) echo "$HELM_VERSION" ;;
 	esac
 }
 
@@ -157,6 +172,7 @@ check() { # NAME BINARY: prints the binary's version line; fails if it does not 
 	kube-apiserver) "$2" --version ;;
 	vault) "$2" version ;;
 	gitleaks) "$2" version ;;
+	helm) "$2" version --short ;;
 	esac
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/airlockhq/airlock/internal/render/renderrule"
 	"github.com/airlockhq/airlock/internal/rule"
 	"github.com/airlockhq/airlock/internal/rule/catalog"
 	"github.com/airlockhq/airlock/internal/rule/chartkeys"
@@ -44,6 +45,10 @@ func DefaultRegistry() (*rule.Registry, error) {
 		if err := reg.Register(r); err != nil {
 			return nil, err
 		}
+	}
+	// Checks of rendered manifests (scan --render) run outside the engine.
+	if err := reg.Describe(renderrule.Metas()...); err != nil {
+		return nil, err
 	}
 	return reg, nil
 }

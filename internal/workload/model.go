@@ -38,6 +38,8 @@ type Object struct {
 	Namespace string // "" when the manifest leaves it to the apply-time namespace
 	Type      string // a Secret's type, e.g. Opaque or kubernetes.io/dockerconfigjson
 	Doc       *yamltree.Document
+	// Node is the object's map: Doc.Root, or an item of a List.
+	Node *yamltree.Node
 	// Keys in document order: data, then stringData (or binaryData for a
 	// ConfigMap). A stringData key replaces the data key of the same name,
 	// as the API server does.

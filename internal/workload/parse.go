@@ -97,7 +97,7 @@ func replace(list []*Object, o *Object) []*Object {
 }
 
 func readObject(d *yamltree.Document, n *yamltree.Node, at yamltree.Path, kind, name, ns string) *Object {
-	o := &Object{Kind: kind, Name: name, Namespace: ns, Doc: d}
+	o := &Object{Kind: kind, Name: name, Namespace: ns, Doc: d, Node: n}
 	fields := []struct {
 		name    string
 		encoded bool
