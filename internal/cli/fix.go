@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/airlockhq/airlock/internal/fix"
-	"github.com/airlockhq/airlock/internal/fix/edit"
 	"github.com/airlockhq/airlock/internal/fix/plan"
 )
 
@@ -73,20 +71,13 @@ func runFix(cmd *cobra.Command, stdio IO, o fix.Options) error {
 		fmt.Fprint(stdio.Out, res.Diff())
 	}
 	printFixSummary(stdio.Out, res, o.DryRun)
-	for _, s := range res.Plan.Skipped {
-		if errors.Is(refusalOf(s.Reason), edit.ErrRefused) {
-			fmt.Fprintf(stdio.Err, "airlock: %s\n", s.Reason)
-		}
-	}
-	if len(res.Plan.Skipped) > 0 {
+	if n := len(res.Plan.Skipped); n > 0 {
+		// Exit 1 like scan: findings remain, each listed with its reason.
+		fmt.Fprintf(stdio.Err, "airlock: %d finding(s) not fixed; see \"Not fixed\" above\n", n)
 		return errFindings
 	}
 	return nil
 }
-
-// refusalOf is a marker: skip reasons that come from an edit refusal start
-// with the file name, which the summary already shows.
-func refusalOf(string) error { return nil }
 
 func printFixSummary(w io.Writer, res *fix.Result, dry bool) {
 	p := res.Plan
@@ -140,5 +131,3 @@ func capital(s string) string {
 	}
 	return string(s[0]-'a'+'A') + s[1:]
 }
-
-var _ = os.Stdout

@@ -75,6 +75,7 @@ func (d *Doc) verify(out []byte, ops []Op) error {
 		touched = append(touched, op.touched()...)
 		soft = append(soft, op.soft()...)
 	}
+	budget := yamltree.NewBudget(before, verifyLimits)
 	for i, a := range after.Docs {
 		var b *yamltree.Node
 		if i < len(before.Docs) {
@@ -84,7 +85,11 @@ func (d *Doc) verify(out []byte, ops []Op) error {
 		if i > 0 {
 			skip, loose = nil, nil
 		}
-		if diff := compare(b, a.Root, skip, loose); diff != "" {
+		diff, err := compare(b, a.Root, skip, loose, budget)
+		if err != nil {
+			return d.refuse(0, "the file expands too many aliases to verify an edit")
+		}
+		if diff != "" {
 			return d.refuse(0, "the edit would change %s; nothing was changed", diff)
 		}
 	}
@@ -99,8 +104,15 @@ func (d *Doc) verify(out []byte, ops []Op) error {
 
 // compare lists leaf values by path and returns the first path that
 // differs outside skip, or "".
-func compare(a, b *yamltree.Node, skip, soft []yamltree.Path) string {
-	la, lb := leaves(a, skip), leaves(b, skip)
+func compare(a, b *yamltree.Node, skip, soft []yamltree.Path, budget *yamltree.Budget) (string, error) {
+	la, err := leaves(a, skip, budget)
+	if err != nil {
+		return "", err
+	}
+	lb, err := leaves(b, skip, budget)
+	if err != nil {
+		return "", err
+	}
 	for _, s := range soft {
 		// An empty or null value there may gain content; anything else
 		// there is still compared below it.
@@ -114,23 +126,27 @@ func compare(a, b *yamltree.Node, skip, soft []yamltree.Path) string {
 	}
 	for p, v := range la {
 		if w, ok := lb[p]; !ok || w != v {
-			return p
+			return p, nil
 		}
 	}
 	for p := range lb {
 		if _, ok := la[p]; !ok {
-			return p
+			return p, nil
 		}
 	}
-	return ""
+	return "", nil
 }
 
-func leaves(root *yamltree.Node, skip []yamltree.Path) map[string]string {
+// verifyLimits bound the walks of a verification: values files with more
+// alias expansion than this are refused rather than verified slowly.
+var verifyLimits = yamltree.Limits{MaxVisits: 200_000}
+
+func leaves(root *yamltree.Node, skip []yamltree.Path, budget *yamltree.Budget) (map[string]string, error) {
 	out := map[string]string{}
 	if root == nil {
-		return out
+		return out, nil
 	}
-	_ = yamltree.Walk(root, &yamltree.Budget{Left: 5_000_000}, func(c *yamltree.Cursor) bool {
+	err := yamltree.Walk(root, budget, func(c *yamltree.Cursor) bool {
 		for _, s := range skip {
 			if c.Path.HasPrefix(yamltree.Pattern(s)) {
 				return false
@@ -147,5 +163,5 @@ func leaves(root *yamltree.Node, skip []yamltree.Path) map[string]string {
 		}
 		return true
 	})
-	return out
+	return out, err
 }

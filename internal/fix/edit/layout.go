@@ -115,6 +115,9 @@ func (d *Doc) locate(p yamltree.Path) (*located, error) {
 				next = cur.Content[e.Index]
 			}
 		case !e.IsIndex && cur.Kind == yaml.MappingNode:
+			if dupKey(cur, e.Key) {
+				return nil, d.refuse(cur.Line, "%s appears more than once in the same mapping; remove the duplicate first", p[:l.depth+1])
+			}
 			var merged bool
 			key, next, merged = mapGet(cur, e.Key)
 			if merged {
@@ -207,4 +210,16 @@ func explicitKeys(m *yaml.Node) (n int, hasMerge bool) {
 		n++
 	}
 	return n, hasMerge
+}
+
+// dupKey reports a key written twice in one mapping: which one a path
+// means depends on the reader, so airlock does not edit there.
+func dupKey(m *yaml.Node, key string) bool {
+	n := 0
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Tag != "!!merge" && k.Value == key {
+			n++
+		}
+	}
+	return n > 1
 }
