@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
-	"sort"
 
 	"go.yaml.in/yaml/v3"
 
@@ -43,7 +42,7 @@ func Secret(s *plan.Secret, namespace string) ([]byte, error) {
 	for _, it := range s.Items {
 		out.Data[it.Key] = base64.StdEncoding.EncodeToString([]byte(it.Value.Reveal()))
 	}
-	return encode(fmt.Sprintf("# Written by airlock fix. It holds secret values: do not commit it.\n# kubectl apply -f this file before deploying the chart.\n"), out)
+	return encode("# Written by airlock fix. It holds secret values: do not commit it.\n# kubectl apply -f this file before deploying the chart.\n", out)
 }
 
 // ReadSecret parses a Secret airlock wrote before and returns its name
@@ -87,16 +86,6 @@ func encode(header string, v any) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// sortedKeys keeps outputs stable.
-func sortedKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 func yamlUnmarshal(data []byte, v any) error { return yaml.Unmarshal(data, v) }
