@@ -69,8 +69,8 @@ func (c *checker) reportDangling(g *danglingGroup) {
 		if o, ok := c.traceRef(d); ok {
 			at = valuesPlace(o)
 		}
-	} else {
-		at.path = d.Workload.PodPath.String()
+	} else if d.Workload.Embedded == nil {
+		at.path = d.Path.String()
 	}
 	src := ""
 	if o := c.set.Lookup(d.Kind, d.Workload.Namespace, d.Name); o != nil {

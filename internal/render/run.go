@@ -50,8 +50,12 @@ var ErrNothingToRender = errors.New("--render needs --chart DIR (or manifest fil
 // merges everything.
 func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	in := o.Inputs
+	given, err := givenManifests(in)
+	if err != nil {
+		return nil, err
+	}
 	var docs []*yamltree.Document
-	for _, f := range in.Others {
+	for _, f := range given {
 		docs = append(docs, objectDocs(f)...)
 	}
 	if o.Chart == "" && len(docs) == 0 {
@@ -93,8 +97,30 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 		}
 	}
 	raw := Merge(res.Raw, c.out)
-	kept, sup := scan.Filter(raw, in)
+	// Filter with every file loaded, so inline airlock:ignore comments in
+	// given manifests apply to rendered-check findings too.
+	fin := *in
+	fin.Others = given
+	kept, sup := scan.Filter(raw, &fin)
 	return &Result{Findings: kept, Raw: raw, Notes: append(notes, sup.Notes()...), Objects: len(docs)}, nil
+}
+
+// givenManifests loads the files found in PATH arguments (scan.Run loads
+// lazy ones on its own; the reference checks need all of them at once).
+// A walked file that does not parse is skipped, as scan.Run does.
+func givenManifests(in *scan.Inputs) ([]*yamltree.File, error) {
+	files := slices.Clone(in.Others)
+	for _, l := range in.Lazy {
+		f, err := l.Load()
+		if err != nil {
+			if l.Optional() {
+				continue
+			}
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
 }
 
 // renderChart loads and renders the chart with the values merged the

@@ -79,7 +79,10 @@ func HelmValues(files []*yamltree.File, set SetFlags) (map[string]any, error) {
 // flagError names the flag but not its value: --set often carries a
 // password.
 func flagError(flag, value string, err error) error {
-	key, _, _ := strings.Cut(value, "=")
+	key, _, found := strings.Cut(value, "=")
+	if !found || strings.HasPrefix(strings.TrimSpace(value), "{") {
+		return &yamltree.Error{File: flag, Msg: fmt.Sprintf("cannot parse a %s value: %v", flag, redactErr(err, "="+value))}
+	}
 	return &yamltree.Error{File: flag, Msg: fmt.Sprintf("cannot parse %s %s=...: %v", flag, key, redactErr(err, value))}
 }
 
