@@ -11,9 +11,10 @@ import (
 )
 
 // identity is "the same secret": the same value (keyed hash) at the same
-// values path of the same file, following renames. The rule is left out
-// on purpose: a change elsewhere in a file can change which rule speaks
-// for a scalar, and that does not make it another secret.
+// values path of the same file, following renames. List indices are left
+// out of the path, since removing an earlier entry shifts the rest, and so
+// is the rule: a change elsewhere in a file can change which rule speaks
+// for a scalar, and neither makes it another secret.
 type identity struct {
 	lineage int32
 	vpath   string
@@ -40,7 +41,7 @@ func (w *walk) attribute(results map[string]*blobResult) *Result {
 					f.History.Commits++
 					return
 				}
-				f := h.f
+				f := h.finding()
 				f.Loc.File = displayPath(w.paths[ch.path])
 				f.Origin = "history"
 				f.History = &finding.History{Introduced: c.meta, Commits: 1, Boundary: w.boundary[c.meta.ID]}
@@ -52,7 +53,7 @@ func (w *walk) attribute(results map[string]*blobResult) *Result {
 	w.each(w.tipFiles, results, func(ch change, k identity, h hit) {
 		if f := found[k]; f != nil && !f.History.AtHead {
 			f.History.AtHead = true
-			f.History.Head = h.f.Loc
+			f.History.Head = h.finding().Loc
 			f.History.Head.File = displayPath(w.paths[ch.path])
 		}
 	})
@@ -83,7 +84,7 @@ func (w *walk) each(changes []change, results map[string]*blobResult, fn func(ch
 		}
 		lin := w.lineage(ch.path)
 		for _, h := range r.hits {
-			fn(ch, identity{lineage: lin, vpath: h.f.Path, sum: h.sum}, h)
+			fn(ch, identity{lineage: lin, vpath: h.vpath, sum: h.sum}, h)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"regexp"
 	"runtime"
 	"sync"
 
@@ -18,6 +19,9 @@ import (
 	"github.com/airlockhq/airlock/internal/yamltree"
 )
 
+// indexRE matches list indices in a values path.
+var indexRE = regexp.MustCompile(`\[[0-9]+\]`)
+
 // skipReason says why a file version was not scanned.
 type skipReason uint8
 
@@ -28,10 +32,22 @@ const (
 	skipMalformed
 )
 
-// hit is a finding in one file version, with the keyed hash of its secret.
+// hit is a finding in one file version, with the keyed hash of its
+// secret. The finding itself is shared by every version with the same
+// section; a hit only carries its own position, which keeps a history of
+// thousands of versions small.
 type hit struct {
-	f   finding.Finding
-	sum [16]byte
+	f         *finding.Finding
+	line, col int32
+	vpath     string // values path without list indices
+	sum       [16]byte
+}
+
+// finding returns the hit's finding at the hit's position.
+func (h hit) finding() finding.Finding {
+	f := *h.f
+	f.Loc.Line, f.Loc.Col = int(h.line), int(h.col)
+	return f
 }
 
 // blobResult is what one file version holds.
@@ -51,7 +67,12 @@ type blobScanner struct {
 	lim     yamltree.Limits
 	key     []byte // HMAC key for secret identities; lives only in memory
 	workers int
+	cache   *sectionCache
 }
+
+// sectionBudget bounds the section text (and so the parsed trees) the
+// cache holds.
+const sectionBudget = 256 << 10
 
 func newBlobScanner(reg *rule.Registry, workers int) (*blobScanner, error) {
 	key := make([]byte, 32)
@@ -61,7 +82,7 @@ func newBlobScanner(reg *rule.Registry, workers int) (*blobScanner, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return &blobScanner{reg: reg, lim: yamltree.DefaultLimits, key: key, workers: workers}, nil
+	return &blobScanner{reg: reg, lim: yamltree.DefaultLimits, key: key, workers: workers, cache: newSectionCache(sectionBudget)}, nil
 }
 
 // sum is the identity of a secret value: a keyed hash, so that equal
@@ -84,6 +105,16 @@ func (s *blobScanner) scanBlob(ctx context.Context, name string, b gitlog.Blob) 
 	case binary(b.Data):
 		return &blobResult{skip: skipBinary}, nil
 	}
+	if s.cache != nil {
+		if res, handled, err := s.scanSections(ctx, name, b.Data); handled || err != nil {
+			return res, err
+		}
+	}
+	return s.scanWhole(ctx, name, b)
+}
+
+// scanWhole parses and scans a version as one file.
+func (s *blobScanner) scanWhole(ctx context.Context, name string, b gitlog.Blob) (*blobResult, error) {
 	f, err := yamltree.Parse(&yamltree.Source{Name: name, Kind: yamltree.User}, b.Data, s.lim)
 	if err != nil {
 		return &blobResult{skip: skipMalformed, err: err}, nil
@@ -96,11 +127,17 @@ func (s *blobScanner) scanBlob(ctx context.Context, name string, b gitlog.Blob) 
 	if err != nil {
 		return nil, err
 	}
-	out := &blobResult{relevant: byContent(f)}
-	for _, fd := range res.Findings {
-		out.hits = append(out.hits, hit{f: fd, sum: s.sum(fd.Secret.Reveal())})
+	return &blobResult{relevant: byContent(f), hits: s.hits(res.Findings)}, nil
+}
+
+// hits pairs findings with their identities.
+func (s *blobScanner) hits(fs []finding.Finding) []hit {
+	out := make([]hit, 0, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		out = append(out, hit{f: f, line: int32(f.Loc.Line), col: int32(f.Loc.Col), vpath: indexRE.ReplaceAllString(f.Path, "[]"), sum: s.sum(f.Secret.Reveal())})
 	}
-	return out, nil
+	return out
 }
 
 // scanAll streams the blobs out of git once each and scans them in
