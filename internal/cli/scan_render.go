@@ -61,7 +61,11 @@ func runRender(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	in, err := loadScanInputs(cmd, stdio, fl, reg)
+	// render.Run loads the chart itself (for rendering and as the values'
+	// defaults): loading it here too would double the cost.
+	noChart := *fl
+	noChart.chart = ""
+	in, err := loadScanInputs(cmd, stdio, &noChart, reg)
 	if err != nil {
 		return err
 	}
@@ -85,7 +89,7 @@ func runRender(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	}
 	ri := &report.Input{
 		Tool:     report.Tool{Name: "airlock", Version: version.Get().Version, URI: "https://github.com/airlockhq/airlock"},
-		Findings: res.Findings, Rules: reg.Metas(), Files: append(slices.Clone(fl.values), fl.paths...), Chart: in.ChartLabel,
+		Findings: res.Findings, Rules: reg.Metas(), Files: append(slices.Clone(fl.values), fl.paths...), Chart: res.Chart,
 		Notes: res.Notes, ShowSecrets: fl.showSecrets,
 	}
 	var buf bytes.Buffer

@@ -74,7 +74,7 @@ func TestGolden(t *testing.T) {
 			}
 			var buf bytes.Buffer
 			ri := &report.Input{Tool: report.Tool{Name: "airlock", Version: "test"}, Findings: res.Findings, Rules: reg.Metas(),
-				Files: values, Chart: in.ChartLabel, Notes: res.Notes}
+				Files: values, Chart: res.Chart, Notes: res.Notes}
 			if err := (report.JSON{}).Write(&buf, ri); err != nil {
 				t.Fatal(err)
 			}

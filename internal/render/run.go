@@ -16,7 +16,9 @@ import (
 // RunOptions describe one `airlock scan --render`.
 type RunOptions struct {
 	// Inputs are the loaded values files (scan.Load), with the config,
-	// the baseline and any manifests found in PATH arguments (Others).
+	// the baseline and any manifests found in PATH arguments. With Chart
+	// set, Run replaces Inputs.Defaults with the chart's values.yaml, so
+	// Inputs may be loaded without the chart (saving a second load).
 	Inputs   *scan.Inputs
 	Registry *rule.Registry
 	// Chart is the chart to render; "" checks only the manifests among
@@ -40,6 +42,8 @@ type Result struct {
 	Notes []string
 	// Objects counts the manifests checked (rendered and given).
 	Objects int
+	// Chart describes the chart rendered, for reports.
+	Chart string
 }
 
 // ErrNothingToRender is returned when neither a chart nor manifests are given.
@@ -49,8 +53,7 @@ var ErrNothingToRender = errors.New("--render needs --chart DIR (or manifest fil
 // checks the rendered objects plus any manifests given as PATHs, and
 // merges everything.
 func Run(ctx context.Context, o RunOptions) (*Result, error) {
-	in := o.Inputs
-	given, err := givenManifests(in)
+	given, err := givenManifests(o.Inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -61,26 +64,18 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if o.Chart == "" && len(docs) == 0 {
 		return nil, ErrNothingToRender
 	}
-	if o.Chart != "" && len(in.Files) == 0 {
-		// Rendering the chart's defaults is a deployment: the engine must
-		// judge its effective values (insecure defaults), which it only
-		// does when there are values files. An empty one stands in.
-		cp := *in
-		cp.Files = []*yamltree.File{{Src: &yamltree.Source{Name: "(chart defaults only)", Kind: yamltree.User}}}
-		in = &cp
+	in := o.Inputs
+	var provided []Provided
+	if o.Chart != "" {
+		var rendered []*yamltree.Document
+		if in, rendered, provided, err = renderInputs(ctx, o); err != nil {
+			return nil, err
+		}
+		docs = append(rendered, docs...)
 	}
 	res, err := scan.Run(ctx, in, o.Registry)
 	if err != nil {
 		return nil, err
-	}
-	notes := slices.DeleteFunc(slices.Clone(res.Notes), func(n string) bool { return slices.Contains(res.Suppressed.Notes(), n) })
-	var provided []Provided
-	if o.Chart != "" {
-		rendered, prov, err := renderChart(ctx, o)
-		if err != nil {
-			return nil, err
-		}
-		docs, provided = append(rendered, docs...), prov
 	}
 	external, err := LoadManifests(ctx, o.SecretsFrom)
 	if err != nil {
@@ -91,6 +86,7 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	notes := slices.DeleteFunc(slices.Clone(res.Notes), func(n string) bool { return slices.Contains(res.Suppressed.Notes(), n) })
 	for _, p := range provided {
 		if c.usedProvided[p.Name] {
 			notes = append(notes, fmt.Sprintf("the chart's %s dependency is not in its charts/ directory: Secret %s, which it would create and pods read, is assumed to exist (run `helm dependency build` to check it too)", p.By, p.Name))
@@ -102,7 +98,26 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	fin := *in
 	fin.Others = given
 	kept, sup := scan.Filter(raw, &fin)
-	return &Result{Findings: kept, Raw: raw, Notes: append(notes, sup.Notes()...), Objects: len(docs)}, nil
+	return &Result{Findings: kept, Raw: raw, Notes: append(notes, sup.Notes()...), Objects: len(docs), Chart: in.ChartLabel}, nil
+}
+
+// renderInputs renders the chart and returns the inputs to scan with it:
+// the chart's values.yaml as the defaults, whatever the Inputs were
+// loaded with (so callers need not load the chart twice), and, with no
+// values files, an empty one, because rendering the defaults is a
+// deployment whose insecure defaults the engine must judge (it only does
+// when there are values files).
+func renderInputs(ctx context.Context, o RunOptions) (*scan.Inputs, []*yamltree.Document, []Provided, error) {
+	c, docs, prov, err := loadAndRender(ctx, o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	in := *o.Inputs
+	in.Defaults, in.ChartLabel, in.ChartFamily = c.Defaults, scan.Label(c.Name, c.Version, o.Chart), scan.FamilyOf(c.Name, c.Version)
+	if len(in.Files) == 0 {
+		in.Files = []*yamltree.File{{Src: &yamltree.Source{Name: "(chart defaults only)", Kind: yamltree.User}}}
+	}
+	return &in, docs, prov, nil
 }
 
 // givenManifests loads the files found in PATH arguments (scan.Run loads
@@ -126,13 +141,18 @@ func givenManifests(in *scan.Inputs) ([]*yamltree.File, error) {
 // renderChart loads and renders the chart with the values merged the
 // helm CLI's way.
 func renderChart(ctx context.Context, o RunOptions) ([]*yamltree.Document, []Provided, error) {
+	_, docs, prov, err := loadAndRender(ctx, o)
+	return docs, prov, err
+}
+
+func loadAndRender(ctx context.Context, o RunOptions) (*chart.Chart, []*yamltree.Document, []Provided, error) {
 	c, err := chart.Load(ctx, o.Chart)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	vals, err := HelmValues(o.Inputs.Files, o.Set)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	release := o.Release
 	if release == "" {
@@ -140,17 +160,17 @@ func renderChart(ctx context.Context, o RunOptions) ([]*yamltree.Document, []Pro
 	}
 	ms, err := c.Render(ctx, vals, chart.RenderOptions{Release: release, Namespace: o.Namespace, KubeVersion: o.KubeVersion})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	prov, err := absentSubcharts(c, vals, release)
 	if err != nil {
-		return nil, nil, fmt.Errorf("chart dependencies: %w", err)
+		return nil, nil, nil, fmt.Errorf("chart dependencies: %w", err)
 	}
 	docs := make([]*yamltree.Document, len(ms))
 	for i, m := range ms {
 		docs[i] = m.Doc
 	}
-	return docs, prov, nil
+	return c, docs, prov, nil
 }
 
 // Merge combines the values scan's findings with rendered ones: a
