@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/airlockhq/airlock/internal/finding"
@@ -16,7 +17,31 @@ const maxUses = 4
 // danglingGroup is one missing object or key and everything that needs it.
 type danglingGroup struct {
 	first workload.Dangling
-	uses  []string
+	keys  []string // the keys wanted from a missing object
+	// workloads in order, with how each one refers to the object
+	workloads []string
+	how       map[string][]string
+}
+
+func (g *danglingGroup) use(workload, how string) {
+	if g.how == nil {
+		g.how = map[string][]string{}
+	}
+	if _, ok := g.how[workload]; !ok {
+		g.workloads = append(g.workloads, workload)
+	}
+	if !slices.Contains(g.how[workload], how) {
+		g.how[workload] = append(g.how[workload], how)
+	}
+}
+
+// uses describes the referring workloads: "Deployment x (env A, env B)".
+func (g *danglingGroup) uses() []string {
+	out := make([]string, len(g.workloads))
+	for i, w := range g.workloads {
+		out[i] = fmt.Sprintf("%s (%s)", w, strings.Join(first(g.how[w], 3), ", "))
+	}
+	return out
 }
 
 // dangling reports references to Secrets, ConfigMaps or keys that neither
@@ -31,17 +56,22 @@ func (c *checker) dangling() {
 				c.usedProvided[d.Name] = true
 				continue
 			}
-			k := fmt.Sprintf("%v/%s/%s/%v/%v", d.Kind, d.Name, d.Key, d.Reason, d.Optional)
+			// A missing object is one finding, whatever keys are wanted
+			// from it; a missing key of an existing object is one per key.
+			k := fmt.Sprintf("%v/%s/%v/%v", d.Kind, d.Name, d.Reason, d.Optional)
+			if d.Reason == workload.MissingKey {
+				k += "/" + d.Key
+			}
 			g, ok := groups[k]
 			if !ok {
 				g = &danglingGroup{first: d}
 				groups[k] = g
 				order = append(order, k)
 			}
-			use := fmt.Sprintf("%s (%s)", workloadLabel(w), d.Use)
-			if len(g.uses) == 0 || g.uses[len(g.uses)-1] != use {
-				g.uses = append(g.uses, use)
+			if d.Key != "" && !slices.Contains(g.keys, d.Key) {
+				g.keys = append(g.keys, d.Key)
 			}
+			g.use(workloadLabel(w), d.Use)
 		}
 	}
 	for _, k := range order {
@@ -76,7 +106,11 @@ func (c *checker) reportDangling(g *danglingGroup) {
 	if o := c.set.Lookup(d.Kind, d.Workload.Namespace, d.Name); o != nil {
 		src = objectSource(o, c.external)
 	}
-	c.emit(id, at, sev, danglingMessage(d, g.uses, src), "", fmt.Sprintf("%v/%s/%s", d.Kind, d.Name, d.Key))
+	token := fmt.Sprintf("%v/%s", d.Kind, d.Name)
+	if d.Reason == workload.MissingKey {
+		token += "/" + d.Key
+	}
+	c.emit(id, at, sev, danglingMessage(d, g.keys, g.uses(), src), "", token)
 }
 
 // traceRef finds the values line that named the missing key or object.
@@ -91,7 +125,7 @@ func (c *checker) traceRef(d workload.Dangling) (origin, bool) {
 
 // danglingMessage says what is missing and who needs it; src says where
 // the object that lacks a key came from.
-func danglingMessage(d workload.Dangling, uses []string, src string) string {
+func danglingMessage(d workload.Dangling, keys, uses []string, src string) string {
 	var b strings.Builder
 	switch {
 	case d.Name == "":
@@ -102,8 +136,12 @@ func danglingMessage(d workload.Dangling, uses []string, src string) string {
 		fmt.Fprintf(&b, "%s %q (%s) has no key %q", d.Kind, d.Name, src, d.Key)
 	default:
 		fmt.Fprintf(&b, "%s %q is not created by these manifests and not given with --secrets-from", d.Kind, d.Name)
-		if d.Key != "" {
-			fmt.Fprintf(&b, " (key %q)", d.Key)
+		switch len(keys) {
+		case 0:
+		case 1:
+			fmt.Fprintf(&b, " (key %q)", keys[0])
+		default:
+			fmt.Fprintf(&b, " (keys %s)", strings.Join(quoteAll(keys), ", "))
 		}
 	}
 	b.WriteString("; used by ")
@@ -121,6 +159,14 @@ func danglingMessage(d workload.Dangling, uses []string, src string) string {
 		b.WriteString(": those pods will not start")
 	}
 	return b.String()
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = fmt.Sprintf("%q", x)
+	}
+	return out
 }
 
 // workloadLabel names a workload for messages; pods made from a template

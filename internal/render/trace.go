@@ -155,8 +155,8 @@ func (t *tracer) isKnown(o origin) bool {
 // secret finds the values scalar a rendered secret came from: equal to
 // it, or (for long enough secrets) containing it. Among candidates, one
 // the values scan already reported wins (so the rendered finding is a
-// duplicate), then one written by the user, then one under a credential
-// key name.
+// duplicate), then one under a credential key name, then one written by
+// the user.
 func (t *tracer) secret(s string) (origin, bool) {
 	if t == nil || s == "" {
 		return origin{}, false
@@ -172,13 +172,13 @@ func (t *tracer) secret(s string) (origin, bool) {
 	return best(cands, func(o origin) int {
 		score := 0
 		if t.isKnown(o) {
-			score += 4
+			score += 8
+		}
+		if detect.ClassifyKey(o.path.Last()) == detect.Credential {
+			score += 4 // a chart default password beats a user's equal username
 		}
 		if o.user() {
 			score += 2
-		}
-		if detect.ClassifyKey(o.path.Last()) == detect.Credential {
-			score++
 		}
 		return score
 	})
