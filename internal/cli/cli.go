@@ -88,5 +88,6 @@ Exit codes: 0 clean, 1 findings, 2 bad usage or input, 3 runtime error.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newScanCmd(stdio), newVersionCmd(stdio), newRulesCmd(stdio), newFixCmd(stdio))
 	root.AddCommand(newAuditCmd(stdio))
+	root.AddCommand(newDocCmd(stdio))
 	return root
 }
