@@ -144,7 +144,7 @@ func (c *checker) rbacPlace(role object, rule *yamltree.Node, msg *string) place
 		if !strings.HasSuffix(role.doc.Src.Name, suffix) {
 			continue
 		}
-		*msg = fmt.Sprintf("%s is true: workers, the scheduler and any DAG code running as the chart's service account can read them; %s", path, *msg)
+		*msg = fmt.Sprintf("%s is true, so the scheduler, the workers and any DAG code running as the chart's service account can read Secrets; %s", path, *msg)
 		if o, ok := c.trace.at(path); ok {
 			return valuesPlace(o)
 		}
