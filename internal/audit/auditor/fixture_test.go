@@ -157,7 +157,7 @@ func createWorkloads(t testing.TB, cs kubernetes.Interface, ns string) {
 	must[*corev1.Pod](t)(cs.CoreV1().Pods(ns).Create(bg, task, metav1.CreateOptions{}))
 }
 
-func rule(verbs, resources []string, names ...string) rbacv1.PolicyRule {
+func policyRule(verbs, resources []string, names ...string) rbacv1.PolicyRule {
 	return rbacv1.PolicyRule{APIGroups: []string{""}, Verbs: verbs, Resources: resources, ResourceNames: names}
 }
 
@@ -176,19 +176,19 @@ func createRBAC(t testing.TB, cs kubernetes.Interface, ns string) {
 	user := func(n string) rbacv1.Subject {
 		return rbacv1.Subject{Kind: "User", APIGroup: rbacv1.GroupName, Name: n}
 	}
-	role("secret-reader", rule([]string{"get", "list"}, []string{"secrets"}))
+	role("secret-reader", policyRule([]string{"get", "list"}, []string{"secrets"}))
 	bind("alice-reads", "Role", "secret-reader", user("dev-alice"))
-	role("db-secret-only", rule([]string{"get"}, []string{"secrets"}, "airflow-db"))
+	role("db-secret-only", policyRule([]string{"get"}, []string{"secrets"}, "airflow-db"))
 	bind("data-team-db", "Role", "db-secret-only", rbacv1.Subject{Kind: "Group", APIGroup: rbacv1.GroupName, Name: "data-team"})
-	role("secret-writer", rule([]string{"create", "update"}, []string{"secrets"}))
-	role("cm-reader", rule([]string{"get", "list", "watch"}, []string{"configmaps", "secrets/status"}))
+	role("secret-writer", policyRule([]string{"create", "update"}, []string{"secrets"}))
+	role("cm-reader", policyRule([]string{"get", "list", "watch"}, []string{"configmaps", "secrets/status"}))
 	bind("carol-writes", "Role", "secret-writer", user("dev-carol"))
 	bind("dave-configmaps", "Role", "cm-reader", user("dev-dave"))
 
 	// Aggregation: the empty ClusterRole collects the labelled one's rules.
 	label := "rbac.example.com/aggregate-to-ci-" + ns
 	must[*rbacv1.ClusterRole](t)(r.ClusterRoles().Create(bg, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "ci-part-" + ns, Labels: map[string]string{label: "true"}},
-		Rules: []rbacv1.PolicyRule{rule([]string{"watch"}, []string{"secrets"})}}, metav1.CreateOptions{}))
+		Rules: []rbacv1.PolicyRule{policyRule([]string{"watch"}, []string{"secrets"})}}, metav1.CreateOptions{}))
 	must[*rbacv1.ClusterRole](t)(r.ClusterRoles().Create(bg, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "ci-" + ns},
 		AggregationRule: &rbacv1.AggregationRule{ClusterRoleSelectors: []metav1.LabelSelector{{MatchLabels: map[string]string{label: "true"}}}}}, metav1.CreateOptions{}))
 	bind("ci-bot", "ClusterRole", "ci-"+ns, rbacv1.Subject{Kind: "ServiceAccount", Name: "ci-bot", Namespace: "tools"})

@@ -5,7 +5,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	authzv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,6 +17,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/airlockhq/airlock/internal/rule"
+	"github.com/airlockhq/airlock/internal/scan"
 	"github.com/airlockhq/airlock/internal/source/cluster"
 	"github.com/airlockhq/airlock/internal/testcluster"
 )
@@ -89,3 +93,24 @@ func restGetter(t testing.TB, ns string) genericclioptions.RESTClientGetter {
 }
 
 func isAlreadyExists(err error) bool { return apierrors.IsAlreadyExists(err) }
+
+// canList asks the authorizer whether user may list resource in ns.
+func canList(cs kubernetes.Interface, user, ns, resource string) (bool, error) {
+	r, err := cs.AuthorizationV1().SubjectAccessReviews().Create(bg, &authzv1.SubjectAccessReview{Spec: authzv1.SubjectAccessReviewSpec{
+		User: user, ResourceAttributes: &authzv1.ResourceAttributes{Namespace: ns, Verb: "list", Resource: resource}}}, metav1.CreateOptions{})
+	if err != nil {
+		return false, err
+	}
+	return r.Status.Allowed, nil
+}
+
+func sleep() { time.Sleep(100 * time.Millisecond) }
+
+func registry(t testing.TB) *rule.Registry {
+	t.Helper()
+	reg, err := scan.DefaultRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}

@@ -41,6 +41,11 @@ func (a *run) auditScope(ctx context.Context, ns string) {
 		if raw == nil {
 			raw = &inventory.Raw{}
 		}
+		for _, r := range raw.Releases {
+			if r.Storage == cluster.SecretStorage {
+				raw.ReleaseRecords = append(raw.ReleaseRecords, r.Object)
+			}
+		}
 		raw.Releases = a.airflowReleases(name, raw.Releases)
 		inv, err := inventory.Build(name, raw)
 		if err != nil {

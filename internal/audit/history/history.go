@@ -14,6 +14,7 @@ package history
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"sort"
@@ -204,16 +205,23 @@ type defaultsCache struct {
 	m  map[[32]byte]*yamltree.File
 }
 
+// get parses a revision's chart defaults, once per distinct content. The
+// key is a hash of the JSON encoding (sorted keys, and several times
+// faster than YAML), so only the first revision pays for YAML.
 func (c *defaultsCache) get(rel cluster.Release, lim yamltree.Limits) (*yamltree.File, error) {
-	data, err := marshal(rel.ChartValues)
+	js, err := json.Marshal(rel.ChartValues)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("encode chart values: %w", err)
 	}
-	key := sha256.Sum256(data)
+	key := sha256.Sum256(js)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f, ok := c.m[key]; ok {
 		return f, nil
+	}
+	data, err := marshal(rel.ChartValues)
+	if err != nil {
+		return nil, err
 	}
 	src := &yamltree.Source{Name: "chart " + chartName(rel) + " defaults (embedded in the release)", Kind: yamltree.ChartDefault}
 	f, err := yamltree.Parse(src, data, lim)

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,6 +36,9 @@ type Raw struct {
 	CronJobs        []batchv1.CronJob
 	Releases        []cluster.Release
 	ExternalSecrets []cluster.ExternalSecret
+	// ReleaseRecords names the Secrets holding Helm release records, of
+	// every release in the namespace (Secrets does not include them).
+	ReleaseRecords []string
 }
 
 // Namespace is one audited namespace.
@@ -58,7 +62,8 @@ type Namespace struct {
 // Build assembles a namespace from what was read.
 func Build(ns string, raw *Raw) (*Namespace, error) {
 	n := &Namespace{Name: ns, Secrets: map[string]*corev1.Secret{}, ConfigMaps: raw.ConfigMaps, Set: &workload.Set{},
-		Meta: map[*workload.Workload]metav1.ObjectMeta{}, Releases: raw.Releases, ExternalSecrets: raw.ExternalSecrets}
+		Meta: map[*workload.Workload]metav1.ObjectMeta{}, Releases: raw.Releases, ExternalSecrets: raw.ExternalSecrets,
+		ReleaseRecords: append([]string(nil), raw.ReleaseRecords...)}
 	var docs []*yamltree.Document
 	add := func(kind, apiVersion string, obj any, meta metav1.ObjectMeta) error {
 		d, err := document(kind, apiVersion, meta, obj)
@@ -71,7 +76,9 @@ func Build(ns string, raw *Raw) (*Namespace, error) {
 	for i := range raw.Secrets {
 		s := &raw.Secrets[i]
 		if IsReleaseRecord(s.ObjectMeta, string(s.Type)) {
-			n.ReleaseRecords = append(n.ReleaseRecords, s.Name)
+			if !slices.Contains(n.ReleaseRecords, s.Name) {
+				n.ReleaseRecords = append(n.ReleaseRecords, s.Name)
+			}
 			continue
 		}
 		n.Secrets[s.Name] = s

@@ -59,9 +59,15 @@ func (c *Client) Namespaces(ctx context.Context) ([]string, error) {
 
 // Secrets lists the Secrets of a namespace, with their data: key names
 // tell whether a referenced key exists, and the values are checked for
-// public chart defaults (they stay in memory, never in output).
+// public chart defaults (they stay in memory, never in output). Helm's
+// release records are left out: Releases decodes them, and they are the
+// largest Secrets by far.
 func (c *Client) Secrets(ctx context.Context, ns string) ([]corev1.Secret, error) {
-	return listAll(ctx, inNamespace("secrets", ns), c.kube.CoreV1().Secrets(ns).List,
+	list := func(ctx context.Context, o metav1.ListOptions) (*corev1.SecretList, error) {
+		o.LabelSelector = "owner!=helm"
+		return c.kube.CoreV1().Secrets(ns).List(ctx, o)
+	}
+	return listAll(ctx, inNamespace("secrets", ns), list,
 		func(l *corev1.SecretList) ([]corev1.Secret, string) { return l.Items, l.Continue })
 }
 

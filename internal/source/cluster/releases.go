@@ -55,6 +55,11 @@ type ChartMeta struct {
 // name when name is not empty. Revisions are sorted by release name and
 // revision. Problems lists reads that failed and records that could not be
 // decoded; the releases that could be read are returned either way.
+//
+// Each record holds the whole chart (templates, files, defaults) and a
+// rendered manifest, often megabytes once decompressed; records are read
+// a page at a time and only what the audit needs is kept, so memory does
+// not grow with the chart size times the history length.
 func (c *Client) Releases(ctx context.Context, ns, name string) (rels []Release, problems []error) {
 	filter := func(r release.Releaser) bool {
 		v1, ok := r.(*rspb.Release)
@@ -64,19 +69,12 @@ func (c *Client) Releases(ctx context.Context, ns, name string) (rels []Release,
 	if name != "" {
 		selector += ",name=" + name
 	}
-	secrets := &recordingSecrets{SecretInterface: c.kube.CoreV1().Secrets(ns), ctx: ctx, selector: selector}
-	got, err := driver.NewSecrets(secrets).List(filter)
-	if secrets.err != nil {
-		err = secrets.err
-	}
-	rels, problems = collect(rels, problems, got, err, SecretStorage, ns, secrets.names)
-
-	cms := &recordingConfigMaps{ConfigMapInterface: c.kube.CoreV1().ConfigMaps(ns), ctx: ctx, selector: selector}
-	got, err = driver.NewConfigMaps(cms).List(filter)
-	if cms.err != nil {
-		err = cms.err
-	}
-	rels, problems = collect(rels, problems, got, err, ConfigMapStorage, ns, cms.names)
+	sp := &secretPages{SecretInterface: c.kube.CoreV1().Secrets(ns),
+		pages: pages{ctx: ctx, selector: selector, op: inNamespace("Helm release Secrets", ns)}}
+	rels, problems = drain(driver.NewSecrets(sp), &sp.pages, filter, SecretStorage, ns, rels, problems)
+	cp := &configMapPages{ConfigMapInterface: c.kube.CoreV1().ConfigMaps(ns),
+		pages: pages{ctx: ctx, selector: selector, op: inNamespace("Helm release ConfigMaps", ns)}}
+	rels, problems = drain(driver.NewConfigMaps(cp), &cp.pages, filter, ConfigMapStorage, ns, rels, problems)
 	sort.Slice(rels, func(i, j int) bool {
 		if rels[i].Name != rels[j].Name {
 			return rels[i].Name < rels[j].Name
@@ -86,13 +84,35 @@ func (c *Client) Releases(ctx context.Context, ns, name string) (rels []Release,
 	return rels, problems
 }
 
+// recordPage is how many release records are decoded at once.
+const recordPage = 8
+
+type lister interface {
+	List(filter func(release.Releaser) bool) ([]release.Releaser, error)
+}
+
+// drain calls the driver's List until the pages run out: each call makes
+// the wrapped client return the next page.
+func drain(d lister, p *pages, filter func(release.Releaser) bool, storage, ns string, rels []Release, problems []error) ([]Release, []error) {
+	for {
+		got, err := d.List(filter)
+		if p.err != nil {
+			err = p.err
+		}
+		if err != nil {
+			return rels, append(problems, wrap(p.op, err))
+		}
+		rels, problems = collect(rels, problems, got, storage, ns, p.names)
+		if p.next == "" {
+			return rels, problems
+		}
+	}
+}
+
 // collect converts decoded records and reports the listed ones the driver
 // skipped: Helm's drivers drop undecodable records silently, and an
 // audit must not.
-func collect(rels []Release, problems []error, got []release.Releaser, err error, storage, ns string, listed []string) ([]Release, []error) {
-	if err != nil {
-		return rels, append(problems, wrap(fmt.Sprintf("list Helm release %ss in namespace %s", storage, ns), err))
-	}
+func collect(rels []Release, problems []error, got []release.Releaser, storage, ns string, listed []string) ([]Release, []error) {
 	decoded := map[string]bool{}
 	for _, r := range got {
 		v1 := r.(*rspb.Release) // the filter admitted only these
@@ -127,52 +147,55 @@ func convert(r *rspb.Release, storage string) Release {
 	return out
 }
 
-// recordingSecrets is the SecretInterface handed to Helm's driver: it
-// pages through the list with the caller's context (the driver passes
-// context.Background) and remembers which records were listed.
-type recordingSecrets struct {
+// pages is the paging state shared by the client wrappers handed to Helm's
+// drivers. The drivers list with context.Background and no limit; the
+// wrappers use the audit's context and return one page per call, and
+// remember which records each page listed.
+type pages struct {
+	ctx      context.Context
+	selector string
+	op       string
+	next     string   // continue token; "" after the last page
+	names    []string // records of the current page
+	err      error
+}
+
+func (p *pages) options() metav1.ListOptions {
+	return metav1.ListOptions{LabelSelector: p.selector, Limit: recordPage, Continue: p.next}
+}
+
+type secretPages struct {
 	corev1client.SecretInterface
-	ctx      context.Context
-	selector string
-	names    []string
-	err      error
+	pages
 }
 
-func (r *recordingSecrets) List(_ context.Context, _ metav1.ListOptions) (*corev1.SecretList, error) {
-	items, err := listAll(r.ctx, "", func(ctx context.Context, o metav1.ListOptions) (*corev1.SecretList, error) {
-		o.LabelSelector = r.selector
-		return r.SecretInterface.List(ctx, o)
-	}, func(l *corev1.SecretList) ([]corev1.Secret, string) { return l.Items, l.Continue })
+func (w *secretPages) List(_ context.Context, _ metav1.ListOptions) (*corev1.SecretList, error) {
+	l, err := w.SecretInterface.List(w.ctx, w.options())
 	if err != nil {
-		r.err = err
+		w.err, w.next = err, ""
 		return nil, err
 	}
-	for _, s := range items {
-		r.names = append(r.names, s.Name)
+	w.next, w.names = l.Continue, w.names[:0]
+	for _, s := range l.Items {
+		w.names = append(w.names, s.Name)
 	}
-	return &corev1.SecretList{Items: items}, nil
+	return l, nil
 }
 
-// recordingConfigMaps does for ConfigMaps what recordingSecrets does.
-type recordingConfigMaps struct {
+type configMapPages struct {
 	corev1client.ConfigMapInterface
-	ctx      context.Context
-	selector string
-	names    []string
-	err      error
+	pages
 }
 
-func (r *recordingConfigMaps) List(_ context.Context, _ metav1.ListOptions) (*corev1.ConfigMapList, error) {
-	items, err := listAll(r.ctx, "", func(ctx context.Context, o metav1.ListOptions) (*corev1.ConfigMapList, error) {
-		o.LabelSelector = r.selector
-		return r.ConfigMapInterface.List(ctx, o)
-	}, func(l *corev1.ConfigMapList) ([]corev1.ConfigMap, string) { return l.Items, l.Continue })
+func (w *configMapPages) List(_ context.Context, _ metav1.ListOptions) (*corev1.ConfigMapList, error) {
+	l, err := w.ConfigMapInterface.List(w.ctx, w.options())
 	if err != nil {
-		r.err = err
+		w.err, w.next = err, ""
 		return nil, err
 	}
-	for _, s := range items {
-		r.names = append(r.names, s.Name)
+	w.next, w.names = l.Continue, w.names[:0]
+	for _, s := range l.Items {
+		w.names = append(w.names, s.Name)
 	}
-	return &corev1.ConfigMapList{Items: items}, nil
+	return l, nil
 }
