@@ -63,7 +63,9 @@ func (Text) Write(w io.Writer, in *Input) error {
 
 func writeBody(w io.Writer, in *Input, f finding.Finding, shown map[string]bool) {
 	fmt.Fprintf(w, "      %s\n", f.Message)
-	fmt.Fprintf(w, "      value: %s\n", in.value(f))
+	if !f.Secret.IsZero() {
+		fmt.Fprintf(w, "      value: %s\n", in.value(f))
+	}
 	writeHistory(w, f)
 	fmt.Fprintf(w, "      fix:   %s\n", f.Remediation)
 	if f.Fix != "" && shown[f.Fix] {
