@@ -89,5 +89,6 @@ Exit codes: 0 clean, 1 findings, 2 bad usage or input, 3 runtime error.`,
 	root.AddCommand(newScanCmd(stdio), newVersionCmd(stdio), newRulesCmd(stdio), newFixCmd(stdio))
 	root.AddCommand(newAuditCmd(stdio))
 	root.AddCommand(newDocCmd(stdio))
+	root.AddCommand(newExternalizeCmd(stdio))
 	return root
 }
