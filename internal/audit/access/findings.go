@@ -7,6 +7,7 @@ import (
 	"github.com/airlockhq/airlock/internal/audit"
 	"github.com/airlockhq/airlock/internal/audit/policy"
 	"github.com/airlockhq/airlock/internal/finding"
+	"github.com/airlockhq/airlock/internal/rule"
 )
 
 // Context is what the findings need to know about the namespace.
@@ -90,7 +91,7 @@ func readerFinding(r Reader, c *Context) audit.Finding {
 		m = audit.Meta(audit.RuleAirflowSecretReader)
 	}
 	f := finding.Finding{RuleID: m.ID, Class: m.Class, Severity: severity(d, broad), Message: message(d, c),
-		Remediation: remediation(m.Remediation, r, c), Origin: audit.OriginCluster}
+		Remediation: remediation(m, r, c), Origin: audit.OriginCluster}
 	obj := audit.Object{Kind: r.Subject.Kind, Namespace: r.Subject.Namespace, Name: r.Subject.Name}
 	f.Fingerprint = audit.Fingerprint(m.ID, obj.URI(), c.Namespace)
 	return audit.Finding{Finding: f, Check: audit.SecretAccess, Object: obj, Access: d}
@@ -148,13 +149,19 @@ func message(d *audit.AccessDetail, c *Context) string {
 	return b.String()
 }
 
-func remediation(base string, r Reader, c *Context) string {
+// remediation names the chart setting when a grant comes from a Role the
+// Airflow release created (rbac.secrets: true).
+func remediation(m rule.Meta, r Reader, c *Context) string {
 	for _, g := range r.Grants {
-		if c.AirflowRoles[g.Role] {
-			return base + fmt.Sprintf(" %s comes from the Airflow chart: set rbac.secrets: false.", g.Role)
+		if !c.AirflowRoles[g.Role] {
+			continue
 		}
+		if m.ID == audit.RuleAirflowSecretReader {
+			return fmt.Sprintf("Set rbac.secrets: false in the chart values (%s comes from the chart), and give DAGs credentials through Airflow connections or a secrets backend instead.", g.Role)
+		}
+		return m.Remediation + fmt.Sprintf(" %s comes from the Airflow chart: set rbac.secrets: false.", g.Role)
 	}
-	return base
+	return m.Remediation
 }
 
 func union2(a, b []string) []string {

@@ -58,6 +58,7 @@ func buildScenario(t *testing.T) *scenario {
 	helmDeploy(t, ns, "airflow", "secret", airflowValues(""))
 	createWorkloads(t, cs, ns)
 	createRBAC(t, cs, ns)
+	installAuditorRBAC(t, cs, ns)
 	installESOCRD(t, dyn, cs)
 	createExternalSecret(t, dyn, ns, "db-sync", "airflow-db", "1h", false, "SecretSyncedError", s.created)
 	createExternalSecret(t, dyn, ns, "token-sync", "api-token", "0", true, "SecretSynced", s.created)

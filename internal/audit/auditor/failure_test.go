@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -19,14 +21,36 @@ import (
 	"github.com/airlockhq/airlock/internal/testcluster"
 )
 
-// grantNSReader lets "nsreader" list Secrets and ConfigMaps in ns, and
-// nothing else anywhere.
+var (
+	partialOnce sync.Once
+	partialNS   string
+)
+
+// partialNamespace holds an Airflow release with a plaintext password in
+// its deployed revision and a ConfigMap with a credential; "nsreader" may
+// list its Secrets and ConfigMaps and nothing else anywhere. It is apart
+// from the scenario so that nsreader's access shows in no other test.
+func partialNamespace(t *testing.T) string {
+	t.Helper()
+	partialOnce.Do(func() {
+		cs, _ := clients(t)
+		ns := newNamespace(t, cs, "partial")
+		helmDeploy(t, ns, "airflow", "secret", airflowValues("Part-Pw-7719"))
+		must[*corev1.ConfigMap](t)(cs.CoreV1().ConfigMaps(ns).Create(bg, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "etl-config"},
+			Data: map[string]string{"DATABASE_URL": "postgresql://etl:Cm-Pass-3318@db.internal:5432/etl"}}, metav1.CreateOptions{}))
+		grantNSReader(t, ns)
+		partialNS = ns
+	})
+	if partialNS == "" {
+		t.Fatal("partial namespace setup failed earlier")
+	}
+	return partialNS
+}
+
+// grantNSReader lets "nsreader" list Secrets and ConfigMaps in ns.
 func grantNSReader(t *testing.T, ns string) {
 	t.Helper()
 	cs, _ := clients(t)
-	if _, err := cs.RbacV1().Roles(ns).Get(bg, "nsreader", metav1.GetOptions{}); err == nil {
-		return // granted by an earlier test
-	}
 	must[*rbacv1.Role](t)(cs.RbacV1().Roles(ns).Create(bg, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "nsreader"},
 		Rules: []rbacv1.PolicyRule{policyRule([]string{"list"}, []string{"secrets", "configmaps"})}}, metav1.CreateOptions{}))
 	must[*rbacv1.RoleBinding](t)(cs.RbacV1().RoleBindings(ns).Create(bg, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "nsreader"},
@@ -58,9 +82,8 @@ func waitListAs(t *testing.T, user, ns, resource string) {
 // ConfigMap checks; everything else is listed as not checked, never
 // silently skipped.
 func TestPartialAccess(t *testing.T) {
-	s := airflowScenario(t)
-	grantNSReader(t, s.ns)
-	res, err := runAudit(t, "nsreader", auditor.Options{Namespaces: []string{s.ns}})
+	ns := partialNamespace(t)
+	res, err := runAudit(t, "nsreader", auditor.Options{Namespaces: []string{ns}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +164,7 @@ func TestCLIExitCodes(t *testing.T) {
 	s := airflowScenario(t)
 	c := testcluster.Need(t, kube)
 	down := "https://" + closedPort(t)
-	grantNSReader(t, s.ns)
+	partial := partialNamespace(t)
 	cs, _ := clients(t)
 	plain := newNamespace(t, cs, "plain")
 	tests := []struct {
@@ -161,7 +184,7 @@ func TestCLIExitCodes(t *testing.T) {
 			wantCode: 2, wantStderr: `rejected the credentials of context "broken" \(expired or invalid\)`},
 		{name: "forbidden everywhere", args: []string{"audit", "--kubeconfig", c.Kubeconfig("nobody"), "-n", s.ns},
 			wantCode: 2, wantStderr: `(?s)warning: not checked: list secrets in namespace ` + s.ns + `: forbidden.*nothing could be audited`},
-		{name: "forbidden namespace beside a readable one", args: []string{"audit", "--kubeconfig", c.Kubeconfig("nsreader"), "-n", "kube-public", "-n", s.ns, "--no-config"},
+		{name: "forbidden namespace beside a readable one", args: []string{"audit", "--kubeconfig", c.Kubeconfig("nsreader"), "-n", "kube-public", "-n", partial, "--no-config"},
 			wantCode: 1, wantStderr: `not checked: list secrets in namespace kube-public: forbidden`, wantStdout: `(?s)database-password.*Not checked`},
 		{name: "missing kubeconfig", args: []string{"audit", "--kubeconfig", filepath.Join(t.TempDir(), "none")},
 			wantCode: 2, wantStderr: `kubeconfig`},

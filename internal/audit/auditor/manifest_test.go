@@ -49,22 +49,14 @@ func manifestRoles(t *testing.T) []rbacv1.ClusterRole {
 	return roles
 }
 
-// TestLeastPrivilegeManifest binds the shipped ClusterRoles to the
-// "auditor" user and shows that they are enough (the audit sees exactly
-// what the admin's does, with nothing unchecked) and that no rule is
-// superfluous (without any one of them, the audit reports a gap).
-func TestLeastPrivilegeManifest(t *testing.T) {
-	s := airflowScenario(t)
-	cs, _ := clients(t)
-	roles := manifestRoles(t)
-	for _, r := range roles {
+// installAuditorRBAC creates the shipped ClusterRoles and binds them to
+// the "auditor" user as the manifest's comments instruct: the cluster role
+// cluster-wide, the namespaced one in ns.
+func installAuditorRBAC(t *testing.T, cs kubernetes.Interface, ns string) {
+	t.Helper()
+	for _, r := range manifestRoles(t) {
 		if _, err := cs.RbacV1().ClusterRoles().Create(bg, &r, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
-		}
-		for _, rule := range r.Rules {
-			if len(rule.Verbs) != 1 || rule.Verbs[0] != "list" {
-				t.Errorf("%s grants %v; the audit only lists", r.Name, rule.Verbs)
-			}
 		}
 	}
 	auditorUser := rbacv1.Subject{Kind: "User", APIGroup: rbacv1.GroupName, Name: "auditor"}
@@ -73,10 +65,26 @@ func TestLeastPrivilegeManifest(t *testing.T) {
 	}
 	must[*rbacv1.ClusterRoleBinding](t)(cs.RbacV1().ClusterRoleBindings().Create(bg, &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: "airlock-audit-cluster"}, RoleRef: ref("airlock-audit-cluster"), Subjects: []rbacv1.Subject{auditorUser}}, metav1.CreateOptions{}))
-	must[*rbacv1.RoleBinding](t)(cs.RbacV1().RoleBindings(s.ns).Create(bg, &rbacv1.RoleBinding{
+	must[*rbacv1.RoleBinding](t)(cs.RbacV1().RoleBindings(ns).Create(bg, &rbacv1.RoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: "airlock-audit"}, RoleRef: ref("airlock-audit"), Subjects: []rbacv1.Subject{auditorUser}}, metav1.CreateOptions{}))
-	waitList(t, cs, s.ns, "", "secrets", true)
+	waitList(t, cs, ns, "", "secrets", true)
+}
 
+// TestLeastPrivilegeManifest shows that the shipped ClusterRoles, bound to
+// the "auditor" user by the scenario, are enough (the audit sees exactly
+// what the admin's does, with nothing unchecked) and that no rule is
+// superfluous (without any one of them, the audit reports a gap).
+func TestLeastPrivilegeManifest(t *testing.T) {
+	s := airflowScenario(t)
+	cs, _ := clients(t)
+	roles := manifestRoles(t)
+	for _, r := range roles {
+		for _, rule := range r.Rules {
+			if len(rule.Verbs) != 1 || rule.Verbs[0] != "list" {
+				t.Errorf("%s grants %v; the audit only lists", r.Name, rule.Verbs)
+			}
+		}
+	}
 	o := auditor.Options{Namespaces: []string{s.ns}, Now: s.created.Add(100 * 24 * time.Hour), Policy: expectAuditor()}
 	asAdmin, err := runAudit(t, testcluster.Admin, o)
 	if err != nil {
