@@ -87,6 +87,9 @@ func missing(n *inventory.Namespace, ds []workload.Dangling, eso map[string]*clu
 			continue
 		}
 		k := key{d.Name, d.Key, d.Reason}
+		if d.Reason == workload.MissingObject {
+			k.key = "" // one finding per missing Secret, whatever keys were wanted
+		}
 		if groups[k] == nil {
 			order = append(order, k)
 		}

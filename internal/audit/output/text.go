@@ -107,7 +107,14 @@ func writeSummary(w io.Writer, r *audit.Result) {
 		fmt.Fprintf(w, "\n%d findings (%s)", s.Total, strings.Join(parts, ", "))
 	}
 	if len(r.Gaps) > 0 {
-		fmt.Fprintf(w, "; %d reads failed, so the audit is incomplete (see Not checked)", len(r.Gaps))
+		fmt.Fprintf(w, "; %d %s failed, so the audit is incomplete (see Not checked)", len(r.Gaps), plural(len(r.Gaps), "read", "reads"))
 	}
 	fmt.Fprintln(w)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
