@@ -102,7 +102,7 @@ func (s *blobScanner) scanBlob(ctx context.Context, name string, b gitlog.Blob) 
 	switch {
 	case b.TooLarge:
 		return &blobResult{skip: skipLarge}, nil
-	case binary(b.Data):
+	case isBinary(b.Data):
 		return &blobResult{skip: skipBinary}, nil
 	}
 	if s.cache != nil {
@@ -140,22 +140,55 @@ func (s *blobScanner) hits(fs []finding.Finding) []hit {
 	return out
 }
 
-// scanAll streams the blobs out of git once each and scans them in
-// parallel; names gives the path each blob is parsed under.
-func (s *blobScanner) scanAll(ctx context.Context, repo *gitlog.Repo, ids []string, names func(string) string, max int64) (map[string]*blobResult, error) {
-	results := make(map[string]*blobResult, len(ids))
+// blobQueue hands the blobs the history walk finds to the scanner while
+// the walk goes on: ids go to git cat-file, names wait for its answers,
+// which come back in the same order.
+type blobQueue struct {
+	ids   chan string
+	mu    sync.Mutex
+	names []string
+}
+
+func newBlobQueue() *blobQueue { return &blobQueue{ids: make(chan string, 1024)} }
+
+func (q *blobQueue) push(ctx context.Context, id, name string) error {
+	q.mu.Lock()
+	q.names = append(q.names, name)
+	q.mu.Unlock()
+	select {
+	case q.ids <- id:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (q *blobQueue) name(seq int) string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.names[seq]
+}
+
+// scanStream reads the queued blobs out of git once each and scans them
+// in parallel until the queue is closed.
+func (s *blobScanner) scanStream(ctx context.Context, repo *gitlog.Repo, q *blobQueue, max int64) (map[string]*blobResult, error) {
+	type item struct {
+		blob gitlog.Blob
+		name string
+	}
+	results := map[string]*blobResult{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
-	work := make(chan gitlog.Blob, 2*s.workers)
+	work := make(chan item, 2*s.workers)
 	for range s.workers {
 		g.Go(func() error {
-			for b := range work {
-				r, err := s.scanBlob(gctx, names(b.ID), b)
+			for it := range work {
+				r, err := s.scanBlob(gctx, it.name, it.blob)
 				if err != nil {
 					return err
 				}
 				mu.Lock()
-				results[b.ID] = r
+				results[it.blob.ID] = r
 				mu.Unlock()
 			}
 			return nil
@@ -163,9 +196,9 @@ func (s *blobScanner) scanAll(ctx context.Context, repo *gitlog.Repo, ids []stri
 	}
 	g.Go(func() error {
 		defer close(work)
-		return repo.ReadBlobs(gctx, ids, max, func(b gitlog.Blob) error {
+		return repo.ReadBlobStream(gctx, q.ids, max, func(seq int, b gitlog.Blob) error {
 			select {
-			case work <- b:
+			case work <- item{b, q.name(seq)}:
 				return nil
 			case <-gctx.Done():
 				return gctx.Err()

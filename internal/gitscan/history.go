@@ -3,6 +3,9 @@ package gitscan
 import (
 	"context"
 	"fmt"
+	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/rule"
@@ -80,20 +83,32 @@ func History(ctx context.Context, o Options, reg *rule.Registry) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	if err := repo.Log(ctx, gitlog.LogOptions{Revs: w.revs, Paths: o.Paths}, w.addCommit); err != nil {
-		return nil, err
-	}
-	if err := w.addTrees(ctx, o.Paths); err != nil {
-		return nil, err
-	}
 	max := o.MaxBlobBytes
 	if max <= 0 {
 		max = DefaultMaxBlobBytes
 	}
-	results, err := bs.scanAll(ctx, repo, w.blobs, w.blobName, max)
-	if err != nil {
+	// The walk and the scan overlap: git cat-file reads each new blob
+	// while git log is still listing commits (newest first, so that it can
+	// start at once; attribution reorders them).
+	q := newBlobQueue()
+	var results map[string]*blobResult
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		results, err = bs.scanStream(gctx, repo, q, max)
+		return err
+	})
+	g.Go(func() error {
+		defer close(q.ids)
+		w.found = func(id, name string) error { return q.push(gctx, id, name) }
+		if err := repo.Log(gctx, gitlog.LogOptions{Revs: w.revs, Paths: o.Paths, NewestFirst: true}, w.addCommit); err != nil {
+			return err
+		}
+		return w.addTrees(gctx, o.Paths)
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	slices.Reverse(w.commits)
 	res := w.attribute(results)
 	res.Provenance = Provenance{RepositoryURI: repo.RemoteURL(ctx), Revision: w.tipID, Branch: w.branch}
 	res.Notes = append(w.notes(results, res), res.Notes...)

@@ -2,8 +2,7 @@ package gitscan
 
 import (
 	"context"
-	"crypto/sha256"
-	"hash"
+	"encoding/binary"
 	"sync"
 
 	"github.com/airlockhq/airlock/internal/rule/catalog"
@@ -23,18 +22,19 @@ import (
 // versions share, since history is read oldest first, file by file.
 type sectionCache struct {
 	mu     sync.Mutex
-	parsed map[[32]byte]*yamltree.File
-	hits   map[[2][32]byte][]hit
+	seeds  seeds
+	parsed map[digest]*yamltree.File
+	hits   map[[2]digest][]hit
 	held   int
 	budget int
 }
 
 func newSectionCache(budget int) *sectionCache {
-	return &sectionCache{parsed: map[[32]byte]*yamltree.File{}, hits: map[[2][32]byte][]hit{}, budget: budget}
+	return &sectionCache{seeds: newSeeds(), parsed: map[digest]*yamltree.File{}, hits: map[[2]digest][]hit{}, budget: budget}
 }
 
-func (c *sectionCache) parse(name string, p piece, lim yamltree.Limits) (*yamltree.File, [32]byte, error) {
-	sum := p.sum()
+func (c *sectionCache) parse(name string, p piece, lim yamltree.Limits) (*yamltree.File, digest, error) {
+	sum := p.sum(c.seeds)
 	c.mu.Lock()
 	f := c.parsed[sum]
 	c.mu.Unlock()
@@ -48,7 +48,7 @@ func (c *sectionCache) parse(name string, p piece, lim yamltree.Limits) (*yamltr
 	}
 	c.mu.Lock()
 	if c.held += len(text); c.held > c.budget {
-		c.parsed, c.hits, c.held = map[[32]byte]*yamltree.File{}, map[[2][32]byte][]hit{}, len(text)
+		c.parsed, c.hits, c.held = map[digest]*yamltree.File{}, map[[2]digest][]hit{}, len(text)
 	}
 	c.parsed[sum] = f
 	c.mu.Unlock()
@@ -63,7 +63,7 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 		return nil, false, nil
 	}
 	secs := make([]scan.Section, len(pieces))
-	sums := make([][32]byte, len(pieces))
+	sums := make([]digest, len(pieces))
 	for i, p := range pieces {
 		f, sum, err := s.cache.parse(name, p, s.lim)
 		if err != nil || len(f.Docs) != 1 || f.First() == nil || f.First().Kind != yamltree.Map || len(f.First().Entries) != 1 {
@@ -78,13 +78,13 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 	if err != nil {
 		return nil, false, nil // a duplicate key: let the whole-file scan judge it
 	}
-	keys := contextSums(whole.First())
+	keys := contextSums(s.cache.seeds, whole.First(), pieces)
 	out := &blobResult{relevant: byContent(whole)}
 	known := make([][]hit, len(pieces))
 	any := false
 	s.cache.mu.Lock()
 	for i, p := range pieces {
-		h, ok := s.cache.hits[[2][32]byte{sums[i], keys[p.parent]}]
+		h, ok := s.cache.hits[[2]digest{sums[i], keys[p.parent]}]
 		known[i], secs[i].Scan = h, !ok
 		any = any || !ok
 	}
@@ -98,7 +98,7 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 		for i, p := range pieces {
 			if secs[i].Scan {
 				known[i] = s.hits(found[i])
-				s.cache.hits[[2][32]byte{sums[i], keys[p.parent]}] = known[i]
+				s.cache.hits[[2]digest{sums[i], keys[p.parent]}] = known[i]
 			}
 		}
 		s.cache.mu.Unlock()
@@ -114,35 +114,44 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 }
 
 // contextSums says what the findings of a piece depend on outside it,
-// per parent ("" for the root): the chart family and where its values
-// start, and the keys and scalar values of the root and of the parent
-// (a manifest's kind, the name beside an env value, how many keys of a
-// map look like environment variables).
-func contextSums(root *yamltree.Node) map[string][32]byte {
-	base := sha256.New()
+// per parent of the pieces ("" for the root): the chart family and where
+// its values start, and the keys and scalar values of the root and of
+// the parent (a manifest's kind, the name beside an env value, how many
+// keys of a map look like environment variables).
+func contextSums(s seeds, root *yamltree.Node, pieces []piece) map[string]digest {
+	base := s.hasher()
 	fam, prefix := catalog.DetectFamily(root)
-	base.Write([]byte{byte(fam)})
-	base.Write([]byte(prefix.String() + "\x00"))
+	base.write([]byte{byte(fam)})
+	base.writeString(prefix.String() + "\x00")
 	mapSum(base, root)
-	rootSum := [32]byte(base.Sum(nil))
-	out := map[string][32]byte{"": rootSum}
-	for _, e := range root.Entries {
-		if e.Value.Kind == yamltree.Map {
-			h := sha256.New()
-			h.Write(rootSum[:])
-			h.Write([]byte(e.Key + "\x00"))
-			mapSum(h, e.Value)
-			out[e.Key] = [32]byte(h.Sum(nil))
+	rootSum := base.sum()
+	out := map[string]digest{"": rootSum}
+	for _, p := range pieces {
+		if _, done := out[p.parent]; done {
+			continue
 		}
+		h := s.hasher()
+		h.write(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, rootSum[0]), rootSum[1]))
+		h.writeString(p.parent)
+		h.writeString("\x00")
+		mapSum(h, root.Get(p.parent))
+		out[p.parent] = h.sum()
 	}
 	return out
 }
 
-func mapSum(h hash.Hash, m *yamltree.Node) {
+func mapSum(h *hasher, m *yamltree.Node) {
+	if m == nil {
+		return
+	}
 	for _, e := range m.Entries {
-		h.Write([]byte(e.Key + "\x00"))
+		h.writeString(e.Key)
+		h.writeString("\x00")
 		if e.Value.Kind == yamltree.Scalar {
-			h.Write([]byte(e.Value.Tag + "\x00" + e.Value.Value + "\x00"))
+			h.writeString(e.Value.Tag)
+			h.writeString("\x00")
+			h.writeString(e.Value.Value)
+			h.writeString("\x00")
 		}
 	}
 }

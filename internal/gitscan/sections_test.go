@@ -181,3 +181,45 @@ func TestSectionScanMatchesWholeFileScan(t *testing.T) {
 	}
 	t.Logf("%d of %d files compared section by section", split, len(files))
 }
+
+// FuzzSectionScan checks on arbitrary input what TestSectionScanMatches-
+// WholeFileScan checks on the corpus: whenever a version is split into
+// pieces, the pieces find exactly what the whole file finds.
+func FuzzSectionScan(f *testing.F) {
+	seeds := []string{
+		"airflow:\n  executor: CeleryExecutor\n  config:\n    AIRFLOW__SMTP__SMTP_PASSWORD: \"smtp-Pass-12345\"\n" + strings.Repeat("  # c\n", 12) + "externalDatabase:\n  password: \"Sup3r-Secret-DB\"\n",
+		"apiVersion: v1\nkind: Secret\nstringData:\n  token: \"c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1\"\nmetadata:\n  name: x\n",
+		"env:\n  name: DB_PASSWORD\n  value: \"s3cr3t-Value-123\"\n  description: |\n" + strings.Repeat("    text\n", 10) + "web: {}\n",
+		"a:\n- name: API_TOKEN\n  value: \"tok-Abc-123456789\"\nb: 2\n",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	reg, err := scan.DefaultRegistry()
+	if err != nil {
+		f.Fatal(err)
+	}
+	bs, err := newBlobScanner(reg, 1)
+	if err != nil {
+		f.Fatal(err)
+	}
+	whole := *bs
+	whole.cache = nil
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ctx := context.Background()
+		sectioned, handled, err := bs.scanSections(ctx, "values.yaml", data)
+		if err != nil || !handled {
+			return
+		}
+		full, err := whole.scanWhole(ctx, "values.yaml", gitlog.Blob{Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.skip != scanned {
+			t.Fatalf("pieces parsed, but the whole file is malformed: %v", full.err)
+		}
+		if d := cmp.Diff(render(full), render(sectioned)); d != "" {
+			t.Errorf("section scan differs from whole-file scan (-whole +sections):\n%s", d)
+		}
+	})
+}

@@ -73,7 +73,7 @@ func byContent(f *yamltree.File) bool {
 }
 
 // binary applies git's own test: a NUL byte in the first 8000 bytes.
-func binary(data []byte) bool {
+func isBinary(data []byte) bool {
 	head := data
 	if len(head) > 8000 {
 		head = head[:8000]

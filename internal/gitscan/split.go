@@ -2,7 +2,6 @@ package gitscan
 
 import (
 	"bytes"
-	"crypto/sha256"
 )
 
 // piece is a section of a values file cut out for scanning on its own:
@@ -17,12 +16,12 @@ type piece struct {
 
 // sum hashes the piece's text as it parses on its own (dedented) without
 // building it: most pieces were seen before and are never parsed again.
-func (p piece) sum() [32]byte {
-	h := sha256.New()
+func (p piece) sum(s seeds) digest {
+	h := s.hasher()
 	for _, l := range p.lines {
-		h.Write(dedent(l, p.indent))
+		h.write(dedent(l, p.indent))
 	}
-	return [32]byte(h.Sum(nil))
+	return h.sum()
 }
 
 // text builds the dedented text.

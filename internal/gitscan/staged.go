@@ -80,7 +80,7 @@ func Staged(ctx context.Context, o StagedOptions, reg *rule.Registry) (*Result, 
 func scanStaged(ctx context.Context, p string, b gitlog.Blob, explicit bool, base scan.Inputs, reg *rule.Registry, res *Result) error {
 	named := byName(p) || explicit
 	switch {
-	case b.TooLarge || binary(b.Data):
+	case b.TooLarge || isBinary(b.Data):
 		if named {
 			res.Stats.Skipped++
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: binary or larger than %d bytes: not scanned", displayPath(p), DefaultMaxBlobBytes))

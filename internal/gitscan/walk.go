@@ -38,6 +38,9 @@ type walk struct {
 	tipFiles []change
 	oldFiles []change // the tree of Since: secrets already there are not new
 	desc     string
+	// found is told about each blob the first time the walk sees it, with
+	// the path to parse it under.
+	found func(id, name string) error
 }
 
 // newWalk resolves the revisions to scan. It returns nil, nil for a
@@ -98,15 +101,18 @@ func (w *walk) pathID(p string) int32 {
 	return id
 }
 
-func (w *walk) blobID(b string, pathID int32) int32 {
+func (w *walk) blobID(b string, pathID int32) (int32, error) {
 	if id, ok := w.blobIdx[b]; ok {
-		return id
+		return id, nil
 	}
 	id := int32(len(w.blobs))
 	w.blobs = append(w.blobs, b)
 	w.blobIdx[b] = id
 	w.blobPath = append(w.blobPath, pathID)
-	return id
+	if w.found == nil {
+		return id, nil
+	}
+	return id, w.found(b, w.paths[pathID])
 }
 
 // lineage returns the representative of a path's rename family.
@@ -147,7 +153,11 @@ func (w *walk) addCommit(c *gitlog.Commit) error {
 			continue
 		}
 		p := w.pathID(ch.Path)
-		rec.changes = append(rec.changes, change{path: p, blob: w.blobID(ch.Blob, p)})
+		b, err := w.blobID(ch.Blob, p)
+		if err != nil {
+			return err
+		}
+		rec.changes = append(rec.changes, change{path: p, blob: b})
 	}
 	if len(rec.changes) > 0 {
 		w.commits = append(w.commits, rec)
@@ -167,7 +177,11 @@ func (w *walk) addTrees(ctx context.Context, paths []string) error {
 		for _, e := range entries {
 			if e.Regular() && w.selected(e.Path) {
 				p := w.pathID(e.Path)
-				out = append(out, change{path: p, blob: w.blobID(e.Blob, p)})
+				b, err := w.blobID(e.Blob, p)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, change{path: p, blob: b})
 			}
 		}
 		return out, nil
@@ -183,9 +197,6 @@ func (w *walk) addTrees(ctx context.Context, paths []string) error {
 	}
 	return err
 }
-
-// blobName is the path a blob is parsed under (its first path).
-func (w *walk) blobName(id string) string { return w.paths[w.blobPath[w.blobIdx[id]]] }
 
 func short(id string) string {
 	if len(id) > 12 {

@@ -33,16 +33,22 @@ func JoinSections(sections []Section) (*yamltree.File, error) {
 	}
 	src := sections[0].File.Src
 	root := &yamltree.Node{Kind: yamltree.Map, Tag: "map", Pos: yamltree.Pos{Line: 1, Col: 1}, Src: src}
-	maps := map[string]*yamltree.Node{"": root}
+	maps := map[string]*yamltree.Node{}
 	whole := &yamltree.File{Src: src, Nodes: 1}
 	for i, s := range sections {
 		r := s.File.First()
 		if r == nil || r.Kind != yamltree.Map || len(r.Entries) != 1 || len(s.File.Docs) != 1 {
 			return nil, fmt.Errorf("join sections: section %d is not a single-entry mapping", i)
 		}
-		parent := root
+		parent, k := root, ""
 		for j := range s.Parent {
-			k := s.Parent[:j+1].String()
+			// Keys joined with NUL name a parent without building its
+			// display path: this runs for every section of every version.
+			if j == 0 {
+				k = s.Parent[0].Key
+			} else {
+				k += "\x00" + s.Parent[j].Key
+			}
 			m := maps[k]
 			if m == nil {
 				m = &yamltree.Node{Kind: yamltree.Map, Tag: "map", Src: src}
@@ -70,15 +76,18 @@ func JoinSections(sections []Section) (*yamltree.File, error) {
 // fingerprinted, sorted and filtered with the default config and the
 // section's own inline ignore comments.
 func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section, reg *rule.Registry) ([][]finding.Finding, error) {
-	type entryKey struct{ parent, key string }
-	group, deepest := map[entryKey]int{}, 0
+	type entryKey struct {
+		depth       int
+		parent, key string
+	}
+	group, deepest := make(map[entryKey]int, len(sections)), 0
 	for i, s := range sections {
 		if len(s.Parent) > 1 {
 			return nil, fmt.Errorf("scan sections: section %d is nested too deep", i)
 		}
-		k := entryKey{key: s.File.First().Entries[0].Key}
+		k := entryKey{depth: 1, key: s.File.First().Entries[0].Key}
 		if len(s.Parent) == 1 {
-			k.parent = "\x00" + s.Parent[0].Key
+			k.depth, k.parent = 2, s.Parent[0].Key
 		}
 		group[k] = i
 		deepest = max(deepest, len(s.Parent)+1)
@@ -90,9 +99,9 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 	cur := -1
 	err := yamltree.Walk(doc.Root, yamltree.NewBudget(whole, yamltree.DefaultLimits), func(c *yamltree.Cursor) bool {
 		if n := len(c.Path); n > 0 && n <= deepest {
-			k := entryKey{key: c.Path[n-1].Key}
+			k := entryKey{depth: n, key: c.Path[n-1].Key}
 			if n == 2 {
-				k.parent = "\x00" + c.Path[0].Key
+				k.parent = c.Path[0].Key
 			}
 			if g, ok := group[k]; ok {
 				if cur = g; !sections[g].Scan {

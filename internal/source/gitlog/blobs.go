@@ -29,33 +29,60 @@ var ErrMissingObject = errors.New("object missing from the repository")
 // larger than max bytes (when max > 0) are skipped by git's reader
 // without being kept in memory.
 func (r *Repo) ReadBlobs(ctx context.Context, ids []string, max int64, fn func(Blob) error) error {
+	ch := make(chan string, len(ids))
 	for _, id := range ids {
-		if !isObjectID(id) {
-			return fmt.Errorf("read blobs: %q is not an object id", clip(id))
-		}
+		ch <- id
 	}
+	close(ch)
+	return r.ReadBlobStream(ctx, ch, max, func(_ int, b Blob) error { return fn(b) })
+}
+
+// ReadBlobStream is ReadBlobs for ids that arrive while git is already
+// answering, so a caller can read blobs while it is still walking the
+// history. fn gets each blob with its position in the stream.
+func (r *Repo) ReadBlobStream(ctx context.Context, ids <-chan string, max int64, fn func(seq int, b Blob) error) error {
 	args := []string{"cat-file", "--batch"}
 	write := func(w io.Writer) error {
-		bw := bufio.NewWriterSize(w, 64<<10)
-		for _, id := range ids {
+		bw := bufio.NewWriterSize(w, 16<<10)
+		for {
+			var id string
+			var ok bool
+			select {
+			case id, ok = <-ids:
+			default:
+				// Nothing queued: let git answer what it has before waiting.
+				if err := bw.Flush(); err != nil {
+					return err
+				}
+				id, ok = <-ids
+			}
+			if !ok {
+				return bw.Flush()
+			}
+			if !isObjectID(id) {
+				return fmt.Errorf("read blobs: %q is not an object id", clip(id))
+			}
 			if _, err := bw.WriteString(id + "\n"); err != nil {
 				return err
 			}
 		}
-		return bw.Flush()
 	}
-	read := func(out io.Reader) error { return parseBatch(out, len(ids), max, r.Name, fn) }
+	read := func(out io.Reader) error { return parseBatch(out, max, r.Name, fn) }
 	return r.stream(ctx, args, write, read)
 }
 
-// parseBatch reads `git cat-file --batch` answers: a header line
-// "<id> <type> <size>" (or "<id> missing"), the content and a newline.
-func parseBatch(in io.Reader, n int, max int64, repo string, fn func(Blob) error) error {
+// parseBatch reads `git cat-file --batch` answers until git closes its
+// output: a header line "<id> <type> <size>" (or "<id> missing"), the
+// content and a newline.
+func parseBatch(in io.Reader, max int64, repo string, fn func(int, Blob) error) error {
 	br := bufio.NewReaderSize(in, 256<<10)
-	for i := 0; i < n; i++ {
+	for i := 0; ; i++ {
 		line, err := br.ReadString('\n')
+		if err == io.EOF && line == "" {
+			return nil
+		}
 		if err != nil {
-			return fmt.Errorf("%s: git cat-file: output ends after %d of %d objects", repo, i, n)
+			return fmt.Errorf("%s: git cat-file: output ends inside the answer for object %d", repo, i+1)
 		}
 		f := strings.Fields(line)
 		if len(f) == 2 && f[1] == "missing" {
@@ -86,9 +113,8 @@ func parseBatch(in io.Reader, n int, max int64, repo string, fn func(Blob) error
 		if err != nil {
 			return fmt.Errorf("%s: git cat-file: %w", repo, err)
 		}
-		if err := fn(b); err != nil {
+		if err := fn(i, b); err != nil {
 			return err
 		}
 	}
-	return nil
 }

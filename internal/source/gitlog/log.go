@@ -31,6 +31,10 @@ type LogOptions struct {
 	Revs []string
 	// Paths limit the walk to these pathspecs (relative to Repo.Dir).
 	Paths []string
+	// NewestFirst walks children before parents. git has to read the whole
+	// history before it can print the oldest commit first, so a caller that
+	// can reorder commits itself gets them sooner this way.
+	NewestFirst bool
 }
 
 // logFormat puts a record separator before each commit so the parser can
@@ -39,15 +43,18 @@ const logFormat = "%x1e%H%x00%P%x00%aI%x00%an%x00%ae%x00%s%x00"
 
 const headerFields = 6
 
-// Log walks the history oldest first in topological order (parents before
-// children) and calls fn for each commit.
+// Log walks the history in topological order, oldest first (parents
+// before children) unless o.NewestFirst, and calls fn for each commit.
 func (r *Repo) Log(ctx context.Context, o LogOptions, fn func(*Commit) error) error {
-	args := []string{"log", "--topo-order", "--reverse", "--full-history", "-M", "-c", "--raw", "--no-abbrev",
+	args := []string{"log", "--topo-order", "--full-history", "-M", "-c", "--raw", "--no-abbrev",
 		"-z", "--no-color", "--no-show-signature", "--no-ext-diff", "--no-textconv", "--format=" + logFormat}
 	for _, rev := range o.Revs {
 		if rev == "" || strings.HasPrefix(rev, "-") && rev != "--all" {
 			return fmt.Errorf("%w: %s: %q is not a revision", ErrRepository, r.Name, rev)
 		}
+	}
+	if !o.NewestFirst {
+		args = append(args, "--reverse")
 	}
 	args = append(args, o.Revs...)
 	args = append(args, "--")

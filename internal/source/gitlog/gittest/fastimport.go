@@ -115,9 +115,7 @@ func Import(dir string, write func(io.Writer) error) error {
 // NewSynthetic builds a generated history in a test's temporary directory.
 func NewSynthetic(t testing.TB, s Synthetic) *Repo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	requireGit(t)
 	r := &Repo{t: t, Dir: t.TempDir()}
 	if err := Import(r.Dir, s.WriteFastImport); err != nil {
 		t.Fatal(err)

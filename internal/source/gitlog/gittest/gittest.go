@@ -35,13 +35,23 @@ func Env() []string {
 		"GIT_COMMITTER_NAME=Ada Lovelace", "GIT_COMMITTER_EMAIL=ada@example.com")
 }
 
-// New creates an empty repository whose first branch is main. It skips
-// the test when git is not installed.
-func New(t testing.TB) *Repo {
+// requireGit skips the test when git is not installed, or fails it when
+// AIRLOCK_REQUIRE_GIT=1 (CI installs git, so there a skip would hide a
+// missing install step).
+func requireGit(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("AIRLOCK_REQUIRE_GIT") == "1" {
+			t.Fatal("git not installed (AIRLOCK_REQUIRE_GIT=1)")
+		}
 		t.Skip("git not installed")
 	}
+}
+
+// New creates an empty repository whose first branch is main.
+func New(t testing.TB) *Repo {
+	t.Helper()
+	requireGit(t)
 	r := &Repo{t: t, Dir: t.TempDir()}
 	r.Git("init", "-q", "-b", "main")
 	return r
