@@ -95,38 +95,9 @@ func Start(ctx context.Context, o Options) (_ *Cluster, err error) {
 	if err := c.writeCredentials(o.Users); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(3)
-	if err != nil {
+	if err := c.startServers(o.BinDir); err != nil {
 		return nil, err
 	}
-	etcdURL := "http://127.0.0.1:" + strconv.Itoa(ports[0])
-	peerURL := "http://127.0.0.1:" + strconv.Itoa(ports[1])
-	etcd, err := startProcess(filepath.Join(o.BinDir, "etcd"), filepath.Join(dir, "etcd.log"),
-		"--name", "test", "--data-dir", filepath.Join(dir, "etcd"),
-		"--listen-client-urls", etcdURL, "--advertise-client-urls", etcdURL,
-		"--listen-peer-urls", peerURL, "--initial-advertise-peer-urls", peerURL,
-		"--initial-cluster", "test="+peerURL, "--log-level", "warn",
-		// Test data is thrown away: skipping fsync saves seconds per test
-		// package on slow disks.
-		"--unsafe-no-fsync")
-	if err != nil {
-		return nil, err
-	}
-	c.procs = append(c.procs, etcd)
-	c.Server = "https://127.0.0.1:" + strconv.Itoa(ports[2])
-	api, err := startProcess(filepath.Join(o.BinDir, "kube-apiserver"), filepath.Join(dir, "apiserver.log"),
-		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--secure-port="+strconv.Itoa(ports[2]),
-		"--cert-dir="+filepath.Join(dir, "certs"), "--advertise-address=127.0.0.1",
-		"--endpoint-reconciler-type=none", "--service-account-issuer=https://kubernetes.default.svc",
-		"--service-account-key-file="+filepath.Join(dir, "sa.pub"),
-		"--service-account-signing-key-file="+filepath.Join(dir, "sa.key"),
-		"--service-cluster-ip-range=10.0.0.0/24", "--authorization-mode=RBAC",
-		"--token-auth-file="+filepath.Join(dir, "tokens.csv"),
-		"--disable-admission-plugins=ServiceAccount")
-	if err != nil {
-		return nil, err
-	}
-	c.procs = append(c.procs, api)
 	if err := c.waitReady(ctx, o.ReadyTimeout); err != nil {
 		return nil, err
 	}
@@ -136,6 +107,44 @@ func Start(ctx context.Context, o Options) (_ *Cluster, err error) {
 		}
 	}
 	return c, nil
+}
+
+// startServers starts etcd and the API server on free loopback ports.
+func (c *Cluster) startServers(bin string) error {
+	ports, err := freePorts(3)
+	if err != nil {
+		return err
+	}
+	dir := c.dir
+	etcdURL := "http://127.0.0.1:" + strconv.Itoa(ports[0])
+	peerURL := "http://127.0.0.1:" + strconv.Itoa(ports[1])
+	etcd, err := startProcess(filepath.Join(bin, "etcd"), filepath.Join(dir, "etcd.log"),
+		"--name", "test", "--data-dir", filepath.Join(dir, "etcd"),
+		"--listen-client-urls", etcdURL, "--advertise-client-urls", etcdURL,
+		"--listen-peer-urls", peerURL, "--initial-advertise-peer-urls", peerURL,
+		"--initial-cluster", "test="+peerURL, "--log-level", "warn",
+		// Test data is thrown away: skipping fsync saves seconds per test
+		// package on slow disks.
+		"--unsafe-no-fsync")
+	if err != nil {
+		return err
+	}
+	c.procs = append(c.procs, etcd)
+	c.Server = "https://127.0.0.1:" + strconv.Itoa(ports[2])
+	api, err := startProcess(filepath.Join(bin, "kube-apiserver"), filepath.Join(dir, "apiserver.log"),
+		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--secure-port="+strconv.Itoa(ports[2]),
+		"--cert-dir="+filepath.Join(dir, "certs"), "--advertise-address=127.0.0.1",
+		"--endpoint-reconciler-type=none", "--service-account-issuer=https://kubernetes.default.svc",
+		"--service-account-key-file="+filepath.Join(dir, "sa.pub"),
+		"--service-account-signing-key-file="+filepath.Join(dir, "sa.key"),
+		"--service-cluster-ip-range=10.0.0.0/24", "--authorization-mode=RBAC",
+		"--token-auth-file="+filepath.Join(dir, "tokens.csv"),
+		"--disable-admission-plugins=ServiceAccount")
+	if err != nil {
+		return err
+	}
+	c.procs = append(c.procs, api)
+	return nil
 }
 
 // Stop kills both processes and removes the temporary directory.

@@ -175,3 +175,15 @@ func union2(a, b []string) []string {
 	}
 	return out
 }
+
+// Unexpected returns the readers that are neither Kubernetes system
+// identities nor expected by the config: the ones a user must look at.
+func Unexpected(readers []Reader, c *Context) []audit.Subject {
+	var out []audit.Subject
+	for _, r := range readers {
+		if !platform(r, c) {
+			out = append(out, r.Subject)
+		}
+	}
+	return out
+}

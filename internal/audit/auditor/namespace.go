@@ -126,8 +126,10 @@ func (a *run) checkNamespace(ctx context.Context, inv *inventory.Namespace, s *s
 		rb := &access.RBAC{ClusterRoles: a.crs, ClusterRoleBindings: a.crbs, Roles: inNS(s.roles, inv.Name, func(r rbacv1.Role) string { return r.Namespace }),
 			RoleBindings: inNS(s.roleBindings, inv.Name, func(r rbacv1.RoleBinding) string { return r.Namespace })}
 		readers := access.Readers(rb, inv.Name, "secrets")
-		a.res.Findings = append(a.res.Findings, access.Findings(readers, &access.Context{Namespace: inv.Name,
-			AirflowSAs: inv.Airflow.ServiceAccounts, AirflowRoles: inv.Airflow.Roles, ReleaseRecords: inv.ReleaseRecords, Policy: a.o.Policy})...)
+		actx := &access.Context{Namespace: inv.Name, AirflowSAs: inv.Airflow.ServiceAccounts, AirflowRoles: inv.Airflow.Roles,
+			ReleaseRecords: inv.ReleaseRecords, Policy: a.o.Policy}
+		a.res.Findings = append(a.res.Findings, access.Findings(readers, actx)...)
+		a.configMapReaders(inv.Name, access.Unexpected(access.Readers(rb, inv.Name, "configmaps"), actx))
 	}
 	if s.ok[rSecrets] {
 		fs, notes := inuse.Check(inv, inuse.Options{Now: a.o.Now, Policy: a.o.Policy})
@@ -147,4 +149,24 @@ func inNS[T any](items []T, ns string, of func(T) string) []T {
 		}
 	}
 	return out
+}
+
+// configMapReaders names, in the finding about a release stored in
+// ConfigMaps, who can read those ConfigMaps.
+func (a *run) configMapReaders(ns string, subjects []audit.Subject) {
+	for i := range a.res.Findings {
+		f := &a.res.Findings[i]
+		if f.RuleID != audit.RuleReleaseInConfigMap || f.Object.Namespace != ns {
+			continue
+		}
+		if len(subjects) == 0 {
+			f.Message += "; apart from Kubernetes system identities and expected readers, no one can read ConfigMaps in the namespace yet"
+			continue
+		}
+		names := make([]string, len(subjects))
+		for j, s := range subjects {
+			names[j] = s.String()
+		}
+		f.Message += fmt.Sprintf("; %d identities can read them: %s", len(names), strings.Join(names, ", "))
+	}
 }

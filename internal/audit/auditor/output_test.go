@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/airlockhq/airlock/internal/audit"
 	"github.com/airlockhq/airlock/internal/audit/auditor"
@@ -152,6 +154,11 @@ func TestConfigMapStorage(t *testing.T) {
 	ns := newNamespace(t, cs, "cmdriver")
 	helmDeploy(t, ns, "etl", "configmap", airflowValues("Cm-Driver-Pw-5521"))
 	helmDeploy(t, ns, "etl", "configmap", airflowValues("Cm-Driver-Pw-5521"))
+	must[*rbacv1.Role](t)(cs.RbacV1().Roles(ns).Create(bg, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "cm-view"},
+		Rules: []rbacv1.PolicyRule{policyRule([]string{"list"}, []string{"configmaps"})}}, metav1.CreateOptions{}))
+	must[*rbacv1.RoleBinding](t)(cs.RbacV1().RoleBindings(ns).Create(bg, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "cm-view"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "cm-view"},
+		Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: rbacv1.GroupName, Name: "cm-viewer"}}}, metav1.CreateOptions{}))
 	res, err := runAudit(t, testcluster.Admin, auditor.Options{Namespaces: []string{ns}, Policy: expectAuditor()})
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +175,9 @@ func TestConfigMapStorage(t *testing.T) {
 	for _, f := range res.Findings {
 		if f.RuleID == "database-password" && (f.Release == nil || !f.Release.InCurrent || f.Origin != audit.OriginReleaseCurrent || len(f.Release.Revisions) != 2) {
 			t.Errorf("password in both revisions, current: %+v origin %s", f.Release, f.Origin)
+		}
+		if f.RuleID == "helm-release-in-configmap" && !strings.Contains(f.Message, "User cm-viewer") {
+			t.Errorf("the ConfigMap storage finding does not name who can read the records: %s", f.Message)
 		}
 		if f.RuleID == "configmap-credential" {
 			t.Errorf("the release record ConfigMap was scanned as an ordinary ConfigMap: %s", f.Message)
