@@ -128,7 +128,9 @@ func (a *run) checkNamespace(ctx context.Context, inv *inventory.Namespace, s *s
 		readers := access.Readers(rb, inv.Name, "secrets")
 		actx := &access.Context{Namespace: inv.Name, AirflowSAs: inv.Airflow.ServiceAccounts, AirflowRoles: inv.Airflow.Roles,
 			ReleaseRecords: inv.ReleaseRecords, Policy: a.o.Policy}
-		a.res.Findings = append(a.res.Findings, access.Findings(readers, actx)...)
+		fs := access.Findings(readers, actx)
+		a.res.Findings = append(a.res.Findings, fs...)
+		a.recordReaders(inv.Name, fs)
 		a.configMapReaders(inv.Name, access.Unexpected(access.Readers(rb, inv.Name, "configmaps"), actx))
 	}
 	if s.ok[rSecrets] {
@@ -168,5 +170,20 @@ func (a *run) configMapReaders(ns string, subjects []audit.Subject) {
 			names[j] = s.String()
 		}
 		f.Message += fmt.Sprintf("; %d identities can read them: %s", len(names), strings.Join(names, ", "))
+	}
+}
+
+// recordReaders sums up, as a note, who beyond Kubernetes itself can read
+// Helm's release records: they hold every value of every revision.
+func (a *run) recordReaders(ns string, fs []audit.Finding) {
+	var names []string
+	for _, f := range fs {
+		if f.Access != nil && !f.Access.Platform && len(f.Access.ReleaseRecords) > 0 {
+			names = append(names, f.Access.Subject.String())
+		}
+	}
+	if len(names) > 0 {
+		a.note(fmt.Sprintf("namespace %s: %d identities besides Kubernetes' own and expected readers can read Helm's release records (every value of every revision): %s",
+			ns, len(names), strings.Join(names, ", ")))
 	}
 }

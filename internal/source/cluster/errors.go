@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
@@ -78,6 +79,11 @@ func classify(err error) Reason {
 		return Unauthorized
 	case apierrors.IsNotFound(err):
 		return NotInstalled
+	case strings.Contains(err.Error(), "getting credentials"):
+		// client-go's exec credential plugins (cloud CLIs) failing,
+		// typically an expired login: a credentials problem, not a
+		// network one.
+		return Unauthorized
 	}
 	var ua x509.UnknownAuthorityError
 	var hn x509.HostnameError
