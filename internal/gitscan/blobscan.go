@@ -68,6 +68,8 @@ type blobScanner struct {
 	key     []byte // HMAC key for secret identities; lives only in memory
 	workers int
 	cache   *sectionCache
+	// versions is the last version of each path scanned piece by piece.
+	versions *versions
 }
 
 // sectionBudget bounds the section text (and so the parsed trees) the
@@ -82,7 +84,7 @@ func newBlobScanner(reg *rule.Registry, workers int) (*blobScanner, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return &blobScanner{reg: reg, lim: yamltree.DefaultLimits, key: key, workers: workers, cache: newSectionCache(sectionBudget)}, nil
+	return &blobScanner{reg: reg, lim: yamltree.DefaultLimits, key: key, workers: workers, cache: newSectionCache(sectionBudget), versions: &versions{}}, nil
 }
 
 // sum is the identity of a secret value: a keyed hash, so that equal

@@ -56,8 +56,17 @@ func (c *sectionCache) parse(name string, p piece, lim yamltree.Limits) (*yamltr
 }
 
 // scanSections scans a version piece by piece. handled is false when the
-// version cannot be split exactly and must be scanned whole.
+// version cannot be split exactly and must be scanned whole. It starts
+// from the last version of the same path when it can (incremental.go).
 func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte) (res *blobResult, handled bool, err error) {
+	if prev := s.versions.get(name); prev != nil {
+		if res, v, err := s.scanDifference(ctx, name, data, prev); err != nil || res != nil {
+			if v != nil {
+				s.versions.put(name, v)
+			}
+			return res, err == nil, err
+		}
+	}
 	pieces := splitPieces(data)
 	if pieces == nil {
 		return nil, false, nil
@@ -79,7 +88,6 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 		return nil, false, nil // a duplicate key: let the whole-file scan judge it
 	}
 	keys := contextSums(s.cache.seeds, whole.First(), pieces)
-	out := &blobResult{relevant: byContent(whole)}
 	known := make([][]hit, len(pieces))
 	any := false
 	s.cache.mu.Lock()
@@ -103,14 +111,13 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 		}
 		s.cache.mu.Unlock()
 	}
-	for i, p := range pieces {
-		for _, h := range known[i] {
-			h.line += int32(p.start - 1)
-			h.col += int32(p.indent)
-			out.hits = append(out.hits, h)
-		}
+	v := &version{data: data, pieces: pieces, secs: secs, sums: sums, keys: keys, hits: known, relevant: byContent(whole)}
+	for i := range v.pieces {
+		v.pieces[i].lines = nil // offsets say where they are; data stays
+		v.secs[i].Scan = false
 	}
-	return out, true, nil
+	s.versions.put(name, v)
+	return v.result(), true, nil
 }
 
 // contextSums says what the findings of a piece depend on outside it,

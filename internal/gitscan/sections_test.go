@@ -1,6 +1,7 @@
 package gitscan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -183,11 +184,16 @@ func TestSectionScanMatchesWholeFileScan(t *testing.T) {
 }
 
 // FuzzSectionScan checks on arbitrary input what TestSectionScanMatches-
-// WholeFileScan checks on the corpus: whenever a version is split into
-// pieces, the pieces find exactly what the whole file finds.
+// WholeFileScan checks on the corpus: whenever a version is scanned piece
+// by piece, the pieces find exactly what the whole file finds. An input
+// holds two versions of a file separated by a NUL byte; the second is
+// scanned after the first, so it may go the incremental way.
 func FuzzSectionScan(f *testing.F) {
+	big := "airflow:\n  executor: CeleryExecutor\n  config:\n    AIRFLOW__SMTP__SMTP_PASSWORD: \"smtp-Pass-12345\"\n" + strings.Repeat("  # c\n", 12) + "  image:\n    tag: \"1\"\nexternalDatabase:\n  password: \"Sup3r-Secret-DB\"\n"
 	seeds := []string{
-		"airflow:\n  executor: CeleryExecutor\n  config:\n    AIRFLOW__SMTP__SMTP_PASSWORD: \"smtp-Pass-12345\"\n" + strings.Repeat("  # c\n", 12) + "externalDatabase:\n  password: \"Sup3r-Secret-DB\"\n",
+		big + "\x00" + strings.Replace(big, `tag: "1"`, `tag: "2"\n    pullPolicy: Always`, 1),
+		big + "\x00" + strings.Replace(big, `executor: CeleryExecutor`, `executor: KubernetesExecutor`, 1),
+		big + "\x00" + strings.Replace(big, `    tag: "1"\n`, "", 1),
 		"apiVersion: v1\nkind: Secret\nstringData:\n  token: \"c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1\"\nmetadata:\n  name: x\n",
 		"env:\n  name: DB_PASSWORD\n  value: \"s3cr3t-Value-123\"\n  description: |\n" + strings.Repeat("    text\n", 10) + "web: {}\n",
 		"a:\n- name: API_TOKEN\n  value: \"tok-Abc-123456789\"\nb: 2\n",
@@ -199,19 +205,27 @@ func FuzzSectionScan(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	bs, err := newBlobScanner(reg, 1)
-	if err != nil {
-		f.Fatal(err)
-	}
-	whole := *bs
-	whole.cache = nil
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx := context.Background()
-		sectioned, handled, err := bs.scanSections(ctx, "values.yaml", data)
+		bs, err := newBlobScanner(reg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := *bs
+		whole.cache = nil
+		prev, cur, two := bytes.Cut(data, []byte{0})
+		if two {
+			if _, _, err := bs.scanSections(ctx, "values.yaml", prev); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			cur = prev
+		}
+		sectioned, handled, err := bs.scanSections(ctx, "values.yaml", cur)
 		if err != nil || !handled {
 			return
 		}
-		full, err := whole.scanWhole(ctx, "values.yaml", gitlog.Blob{Data: data})
+		full, err := whole.scanWhole(ctx, "values.yaml", gitlog.Blob{Data: cur})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,9 @@ type piece struct {
 	start  int      // its first line in the file (1-based)
 	indent int      // columns its text is shifted right by in the file
 	lines  [][]byte // its lines as in the file (subslices of the blob)
+	// Byte offsets in the file: where the piece starts (its comments
+	// included), where its key line ends, where it ends.
+	from, keyEnd, to int
 }
 
 // sum hashes the piece's text as it parses on its own (dedented) without
@@ -66,17 +69,27 @@ func splitPieces(data []byte) []piece {
 	if !ok || len(top) < 2 {
 		return nil
 	}
-	var out []piece
+	off := make([]int, len(lines)+1)
+	for i, l := range lines {
+		off[i+1] = off[i] + len(l)
+	}
+	out := make([]piece, 0, 2*len(top))
 	for k, s := range top {
 		end := len(lines)
 		if k+1 < len(top) {
 			end = top[k+1].from
 		}
 		if kids := children(lines, s, end); kids != nil {
-			out = append(out, kids...)
+			for _, c := range kids {
+				// c.start is 1-based; its key line is the first line of
+				// the piece that is neither blank nor a comment.
+				c.from, c.to = off[c.start-1], off[c.start-1+len(c.lines)]
+				c.keyEnd = off[c.start-1+keyIndex(c.lines)+1]
+				out = append(out, c)
+			}
 			continue
 		}
-		out = append(out, piece{start: s.from + 1, lines: lines[s.from:end]})
+		out = append(out, piece{start: s.from + 1, lines: lines[s.from:end], from: off[s.from], keyEnd: off[s.key+1], to: off[end]})
 	}
 	return out
 }
@@ -162,6 +175,18 @@ func children(lines [][]byte, s span, end int) []piece {
 		out = append(out, piece{parent: string(header[:colon]), start: s.key + 2 + c.from, indent: indent, lines: body[c.from:stop]})
 	}
 	return out
+}
+
+// keyIndex returns the index of a piece's key line: the first that is
+// neither blank nor a comment.
+func keyIndex(lines [][]byte) int {
+	for i, l := range lines {
+		t := bytes.TrimLeft(bytes.TrimRight(l, "\n"), " ")
+		if len(t) > 0 && t[0] != '#' {
+			return i
+		}
+	}
+	return len(lines) - 1
 }
 
 // isItem reports a block sequence entry: "- x" or a lone "-".

@@ -81,6 +81,7 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 		parent, key string
 	}
 	group, deepest := make(map[entryKey]int, len(sections)), 0
+	wanted := map[string]bool{} // parents of the selected sections
 	for i, s := range sections {
 		if len(s.Parent) > 1 {
 			return nil, fmt.Errorf("scan sections: section %d is nested too deep", i)
@@ -91,6 +92,9 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 		}
 		group[k] = i
 		deepest = max(deepest, len(s.Parent)+1)
+		if s.Scan && len(s.Parent) == 1 {
+			wanted[s.Parent[0].Key] = true
+		}
 	}
 	doc := whole.Docs[0]
 	fam, prefix := catalog.DetectFamily(doc.Root)
@@ -107,6 +111,8 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 				if cur = g; !sections[g].Scan {
 					return false
 				}
+			} else if n == 1 && !wanted[k.key] {
+				return false // a parent with nothing selected below it
 			}
 		}
 		if c.Node.Kind != yamltree.Scalar || cur < 0 {
