@@ -46,7 +46,8 @@ func (a *run) auditScope(ctx context.Context, ns string) {
 				raw.ReleaseRecords = append(raw.ReleaseRecords, r.Object)
 			}
 		}
-		raw.Releases = a.airflowReleases(name, raw.Releases)
+		var skipped string
+		raw.Releases, skipped = a.airflowReleases(name, raw.Releases)
 		inv, err := inventory.Build(name, raw)
 		if err != nil {
 			a.res.Gaps = append(a.res.Gaps, audit.Gap{Check: audit.SecretsInUse, What: "read objects of namespace " + name, Reason: "failed", Detail: err.Error()})
@@ -57,6 +58,9 @@ func (a *run) auditScope(ctx context.Context, ns string) {
 		}
 		found = found || len(inv.Releases) > 0
 		a.res.Namespaces = append(a.res.Namespaces, name)
+		if skipped != "" {
+			a.note(skipped)
+		}
 		a.checkNamespace(ctx, inv, s)
 	}
 	if a.o.Release != "" && !found && s.ok[rReleases] {
@@ -84,10 +88,10 @@ func (a *run) note(n string) {
 }
 
 // airflowReleases keeps the releases of the airflow chart (either
-// family), or the one release the user named, and notes the others.
-func (a *run) airflowReleases(ns string, rels []cluster.Release) []cluster.Release {
+// family), or the one release the user named, and says which it left out.
+func (a *run) airflowReleases(ns string, rels []cluster.Release) ([]cluster.Release, string) {
 	if a.o.Release != "" {
-		return rels
+		return rels, ""
 	}
 	var keep []cluster.Release
 	skipped := map[string]string{}
@@ -103,10 +107,10 @@ func (a *run) airflowReleases(ns string, rels []cluster.Release) []cluster.Relea
 		names = append(names, n+" ("+chart+")")
 	}
 	sort.Strings(names)
-	if len(names) > 0 {
-		a.note(fmt.Sprintf("namespace %s: Helm releases %s are not of the airflow chart and were not scanned (use --release NAME to scan one)", ns, strings.Join(names, ", ")))
+	if len(names) == 0 {
+		return keep, ""
 	}
-	return keep
+	return keep, fmt.Sprintf("namespace %s: Helm releases %s are not of the airflow chart and were not scanned (use --release NAME to scan one)", ns, strings.Join(names, ", "))
 }
 
 // checkNamespace runs the four checks, each only on what could be read.

@@ -14,6 +14,10 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
+	rspb "helm.sh/helm/v4/pkg/release/v1"
+	"helm.sh/helm/v4/pkg/storage/driver"
+
 	"github.com/airlockhq/airlock/internal/audit"
 	"github.com/airlockhq/airlock/internal/audit/auditor"
 	"github.com/airlockhq/airlock/internal/testcluster"
@@ -207,5 +211,34 @@ func TestAllNamespaces(t *testing.T) {
 	}
 	if !found {
 		t.Error("-A misses the scenario's release history finding")
+	}
+}
+
+// TestOtherCharts: releases of other charts are left out (and said so)
+// unless --release names one; then the generic rules apply.
+func TestOtherCharts(t *testing.T) {
+	cs, _ := clients(t)
+	ns := newNamespace(t, cs, "grafana")
+	rel := &rspb.Release{Name: "grafana", Namespace: ns, Version: 1, Config: map[string]any{"adminPassword": "Graf-Admin-Pw-4410"},
+		Info:  &rspb.Info{Status: "deployed", LastDeployed: time.Now()},
+		Chart: &chartv2.Chart{Metadata: &chartv2.Metadata{Name: "grafana", Version: "9.0.0", APIVersion: "v2"}, Values: map[string]any{"adminUser": "admin"}}}
+	if err := driver.NewSecrets(cs.CoreV1().Secrets(ns)).Create("sh.helm.release.v1.grafana.v1", rel); err != nil {
+		t.Fatal(err)
+	}
+	res, err := runAudit(t, testcluster.Admin, auditor.Options{Namespaces: []string{ns}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Releases) != 0 || !strings.Contains(strings.Join(res.Notes, "\n"), "Helm releases grafana (grafana) are not of the airflow chart") {
+		t.Errorf("releases %v, notes %v", res.Releases, res.Notes)
+	}
+	res, err = runAudit(t, testcluster.Admin, auditor.Options{Namespaces: []string{ns}, Release: "grafana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := briefs(res.Findings, func(f audit.Finding) bool { return f.Check == audit.ReleaseHistory })
+	want := []brief{{Rule: "secret-key-name", Object: "HelmRelease " + ns + "/grafana", Path: "adminPassword", Severity: "high"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("--release grafana (-want +got):\n%s", diff)
 	}
 }
