@@ -298,21 +298,11 @@ func TestGitLabJob(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			g := leakyRepo(t)
-			// GitLab runs the script lines in one shell with errexit.
-			cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", strings.Join(job.Script, "\n"))
-			cmd.Dir = g.Dir
-			cmd.Env = append(gittest.Env(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+			env := []string{"PATH=" + filepath.Dir(bin) + ":" + os.Getenv("PATH")}
 			for k, v := range job.Variables {
-				cmd.Env = append(cmd.Env, k+"="+v)
+				env = append(env, k+"="+v)
 			}
-			cmd.Env = append(cmd.Env, tc.ciVars...)
-			out, err := cmd.CombinedOutput()
-			exit := 0
-			if e, ok := err.(*exec.ExitError); ok {
-				exit = e.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
+			exit, out := runJobScript(t, g.Dir, job.Script, append(env, tc.ciVars...))
 			if exit != tc.wantExit {
 				t.Errorf("job exit %d, want %d:\n%s", exit, tc.wantExit, out)
 			}
@@ -326,6 +316,22 @@ func TestGitLabJob(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runJobScript runs a GitLab job's script lines as its runner does: in one
+// shell, with errexit.
+func runJobScript(t *testing.T, dir string, lines, env []string) (int, []byte) {
+	t.Helper()
+	cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", strings.Join(lines, "\n"))
+	cmd.Dir = dir
+	cmd.Env = append(gittest.Env(), env...)
+	out, err := cmd.CombinedOutput()
+	if e, ok := err.(*exec.ExitError); ok {
+		return e.ExitCode(), out
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0, out
 }
 
 func TestPreCommitHooks(t *testing.T) {

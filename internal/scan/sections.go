@@ -76,44 +76,20 @@ func JoinSections(sections []Section) (*yamltree.File, error) {
 // fingerprinted, sorted and filtered with the default config and the
 // section's own inline ignore comments.
 func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section, reg *rule.Registry) ([][]finding.Finding, error) {
-	type entryKey struct {
-		depth       int
-		parent, key string
-	}
-	group, deepest := make(map[entryKey]int, len(sections)), 0
-	wanted := map[string]bool{} // parents of the selected sections
-	for i, s := range sections {
-		if len(s.Parent) > 1 {
-			return nil, fmt.Errorf("scan sections: section %d is nested too deep", i)
-		}
-		k := entryKey{depth: 1, key: s.File.First().Entries[0].Key}
-		if len(s.Parent) == 1 {
-			k.depth, k.parent = 2, s.Parent[0].Key
-		}
-		group[k] = i
-		deepest = max(deepest, len(s.Parent)+1)
-		if s.Scan && len(s.Parent) == 1 {
-			wanted[s.Parent[0].Key] = true
-		}
+	ix, err := indexSections(sections)
+	if err != nil {
+		return nil, err
 	}
 	doc := whole.Docs[0]
 	fam, prefix := catalog.DetectFamily(doc.Root)
 	chartAware := fam != rule.ApacheAirflow
 	found := make([][]finding.Finding, len(sections))
 	cur := -1
-	err := yamltree.Walk(doc.Root, yamltree.NewBudget(whole, yamltree.DefaultLimits), func(c *yamltree.Cursor) bool {
-		if n := len(c.Path); n > 0 && n <= deepest {
-			k := entryKey{depth: n, key: c.Path[n-1].Key}
-			if n == 2 {
-				k.parent = c.Path[0].Key
-			}
-			if g, ok := group[k]; ok {
-				if cur = g; !sections[g].Scan {
-					return false
-				}
-			} else if n == 1 && !wanted[k.key] {
-				return false // a parent with nothing selected below it
-			}
+	err = yamltree.Walk(doc.Root, yamltree.NewBudget(whole, yamltree.DefaultLimits), func(c *yamltree.Cursor) bool {
+		if g, prune := ix.at(c.Path); prune {
+			return false
+		} else if g >= 0 {
+			cur = g
 		}
 		if c.Node.Kind != yamltree.Scalar || cur < 0 {
 			return ctx.Err() == nil
@@ -134,6 +110,64 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 	if err != nil {
 		return nil, err
 	}
+	finishSections(found, sections, reg)
+	return found, nil
+}
+
+// sectionIndex finds the section a walk is in from the path alone.
+type sectionIndex struct {
+	group   map[sectionKey]int
+	deepest int
+	wanted  map[string]bool // parents of the selected sections
+	scan    []bool
+}
+
+type sectionKey struct {
+	depth       int
+	parent, key string
+}
+
+func indexSections(sections []Section) (*sectionIndex, error) {
+	ix := &sectionIndex{group: make(map[sectionKey]int, len(sections)), wanted: map[string]bool{}, scan: make([]bool, len(sections))}
+	for i, s := range sections {
+		if len(s.Parent) > 1 {
+			return nil, fmt.Errorf("scan sections: section %d is nested too deep", i)
+		}
+		k := sectionKey{depth: 1, key: s.File.First().Entries[0].Key}
+		if len(s.Parent) == 1 {
+			k.depth, k.parent = 2, s.Parent[0].Key
+			if s.Scan {
+				ix.wanted[k.parent] = true
+			}
+		}
+		ix.group[k] = i
+		ix.deepest = max(ix.deepest, k.depth)
+		ix.scan[i] = s.Scan
+	}
+	return ix, nil
+}
+
+// at returns the section whose entry is at path (-1 when none) and
+// whether the walk can skip what is below: a section that is not
+// selected, or a parent with nothing selected below it.
+func (ix *sectionIndex) at(path yamltree.Path) (group int, prune bool) {
+	n := len(path)
+	if n == 0 || n > ix.deepest {
+		return -1, false
+	}
+	k := sectionKey{depth: n, key: path[n-1].Key}
+	if n == 2 {
+		k.parent = path[0].Key
+	}
+	if g, ok := ix.group[k]; ok {
+		return g, !ix.scan[g]
+	}
+	return -1, n == 1 && !ix.wanted[k.key]
+}
+
+// finishSections deduplicates, fingerprints, sorts and filters each
+// section's findings.
+func finishSections(found [][]finding.Finding, sections []Section, reg *rule.Registry) {
 	var rank map[string]int // only needed when a section has two findings to choose from
 	for i, fs := range found {
 		if len(fs) == 0 {
@@ -149,5 +183,4 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 		finding.Sort(fs)
 		found[i], _ = filter(fs, []*yamltree.File{sections[i].File}, config.Default(), nil)
 	}
-	return found, nil
 }
