@@ -16,7 +16,6 @@ import (
 	"github.com/airlockhq/airlock/internal/audit/policy"
 	"github.com/airlockhq/airlock/internal/config"
 	"github.com/airlockhq/airlock/internal/rule"
-	"github.com/airlockhq/airlock/internal/scan"
 	"github.com/airlockhq/airlock/internal/source/cluster"
 	"github.com/airlockhq/airlock/internal/version"
 )
@@ -87,11 +86,11 @@ func runAudit(cmd *cobra.Command, stdio IO, fl *auditFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	reg, err := scan.DefaultRegistry()
+	reg, err := newRegistry()
 	if err != nil {
 		return err
 	}
-	rules := append(reg.Metas(), audit.Rules()...)
+	rules := reg.Metas()
 	cfg, pol, err := loadAuditConfig(fl, rules)
 	if err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 
 	"github.com/airlockhq/airlock/internal/atomicfile"
 	"github.com/airlockhq/airlock/internal/doc"
-	"github.com/airlockhq/airlock/internal/scan"
 )
 
 type docFlags struct {
@@ -93,7 +92,7 @@ func runDoc(cmd *cobra.Command, stdio IO, fl *docFlags) error {
 	if fl.date != "" && !dateRE.MatchString(fl.date) {
 		return usagef("--date %q: want YYYY-MM-DD", fl.date)
 	}
-	reg, err := scan.DefaultRegistry()
+	reg, err := newRegistry()
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/airlockhq/airlock/internal/scan"
 )
 
 func newRulesCmd(stdio IO) *cobra.Command {
@@ -17,7 +15,7 @@ func newRulesCmd(stdio IO) *cobra.Command {
 		Short: "List every rule with its id, class, severity and remediation (docs/rules.md is this, as markdown)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := scan.DefaultRegistry()
+			reg, err := newRegistry()
 			if err != nil {
 				return err
 			}

@@ -101,7 +101,7 @@ func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	reg, err := scan.DefaultRegistry()
+	reg, err := newRegistry()
 	if err != nil {
 		return err
 	}

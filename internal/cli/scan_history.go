@@ -74,7 +74,7 @@ func runHistory(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	reg, err := scan.DefaultRegistry()
+	reg, err := newRegistry()
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func runRender(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	reg, err := scan.DefaultRegistry()
+	reg, err := newRegistry()
 	if err != nil {
 		return err
 	}

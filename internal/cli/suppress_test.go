@@ -56,3 +56,15 @@ postgresql:
 		t.Errorf("bad config: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestSharedConfig: one .airlock.yaml tunes scan and audit, so scan must
+// accept rule ids that only audit reports.
+func TestSharedConfig(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeFile(t, dir, ".airlock.yaml", "rules:\n  disable: [secret-reader]\n  severity: {airflow-sa-secret-reader: critical}\n")
+	writeFile(t, dir, "values.yaml", "externalDatabase:\n  password: \"shared-cfg-pw\"\n")
+	if code, _, stderr := run(t, "scan", "-f", "values.yaml"); code != 1 {
+		t.Errorf("exit %d, want 1 (stderr %q)", code, stderr)
+	}
+}
