@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/airlockhq/airlock/internal/config"
 	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/gitscan"
 	"github.com/airlockhq/airlock/internal/report"
@@ -66,15 +67,17 @@ func runHistory(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	failOn := fl.failOn
-	if failOn == "" {
-		failOn = "info"
-	}
-	threshold, err := finding.ParseSeverity(failOn)
-	if err != nil {
-		return usageError{err}
-	}
 	reg, err := newRegistry()
+	if err != nil {
+		return err
+	}
+	// .airlock.yaml applies as for scan: disabled rules, severities,
+	// allowlists, and its failOn unless --fail-on is given.
+	cfg, err := loadConfig(fl, reg)
+	if err != nil {
+		return err
+	}
+	threshold, err := failThreshold(fl.failOn, cfg)
 	if err != nil {
 		return err
 	}
@@ -85,7 +88,7 @@ func runHistory(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 		// of CPU. GOGC in the environment still wins.
 		defer debug.SetGCPercent(debug.SetGCPercent(50))
 	}
-	res, ri, err := runGitScan(cmd, stdio, fl, reg)
+	res, ri, err := runGitScan(cmd, stdio, fl, reg, cfg)
 	if errors.Is(err, gitlog.ErrRepository) {
 		return usageError{err}
 	}
@@ -112,10 +115,10 @@ func runHistory(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 
 // runGitScan runs the history or staged scan and describes its input for
 // the report.
-func runGitScan(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry) (*gitscan.Result, *report.Input, error) {
+func runGitScan(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry, cfg *config.Config) (*gitscan.Result, *report.Input, error) {
 	ctx, h := cmd.Context(), &fl.history
 	if h.history {
-		res, err := gitscan.History(ctx, gitscan.Options{Dir: h.repo, Since: h.since, Branch: h.branch, All: h.all, Paths: fl.values}, reg)
+		res, err := gitscan.History(ctx, gitscan.Options{Dir: h.repo, Since: h.since, Branch: h.branch, All: h.all, Paths: fl.values, Config: cfg}, reg)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -128,6 +131,7 @@ func runGitScan(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry)
 	if err != nil {
 		return nil, nil, err
 	}
+	base.Config = cfg
 	res, err := gitscan.Staged(ctx, gitscan.StagedOptions{Dir: h.repo, Paths: fl.values, Base: *base}, reg)
 	if err != nil {
 		return nil, nil, err

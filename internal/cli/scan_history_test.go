@@ -184,3 +184,15 @@ func TestScanStaged(t *testing.T) {
 		t.Errorf("malformed staged values: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestScanHistoryHonoursConfig(t *testing.T) {
+	g := historyRepo(t)
+	cfg := filepath.Join(t.TempDir(), ".airlock.yaml")
+	if err := os.WriteFile(cfg, []byte("rules:\n  disable: [database-password]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "scan", "--history", "--repo", g.Dir, "--config", cfg, "--format", "json")
+	if code != 1 || strings.Contains(out, "externalDatabase.password") || !strings.Contains(out, "externalRedis.password") {
+		t.Errorf("exit %d (%s); want the database finding disabled and the Redis one kept:\n%s", code, stderr, out)
+	}
+}

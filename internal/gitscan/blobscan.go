@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/airlockhq/airlock/internal/config"
 	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/rule"
 	"github.com/airlockhq/airlock/internal/scan"
@@ -70,13 +71,14 @@ type blobScanner struct {
 	cache   *sectionCache
 	// versions is the last version of each path scanned piece by piece.
 	versions *versions
+	cfg      *config.Config // rule toggles, severities and allowlists; nil: defaults
 }
 
 // sectionBudget bounds the section text (and so the parsed trees) the
 // cache holds.
 const sectionBudget = 256 << 10
 
-func newBlobScanner(reg *rule.Registry, workers int) (*blobScanner, error) {
+func newBlobScanner(reg *rule.Registry, workers int, cfg *config.Config) (*blobScanner, error) {
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
@@ -84,7 +86,7 @@ func newBlobScanner(reg *rule.Registry, workers int) (*blobScanner, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return &blobScanner{reg: reg, lim: yamltree.DefaultLimits, key: key, workers: workers, cache: newSectionCache(sectionBudget), versions: &versions{}}, nil
+	return &blobScanner{reg: reg, lim: yamltree.DefaultLimits, key: key, workers: workers, cache: newSectionCache(sectionBudget), versions: &versions{}, cfg: cfg}, nil
 }
 
 // sum is the identity of a secret value: a keyed hash, so that equal
@@ -121,7 +123,7 @@ func (s *blobScanner) scanWhole(ctx context.Context, name string, b gitlog.Blob)
 	if err != nil {
 		return &blobResult{skip: skipMalformed, err: err}, nil
 	}
-	res, err := scan.Run(ctx, &scan.Inputs{Others: []*yamltree.File{f}, ChartFamily: rule.AirflowHelm, Limits: s.lim}, s.reg)
+	res, err := scan.Run(ctx, &scan.Inputs{Others: []*yamltree.File{f}, ChartFamily: rule.AirflowHelm, Limits: s.lim, Config: s.cfg}, s.reg)
 	if errors.Is(err, yamltree.ErrInvalid) {
 		// An alias bomb in an old version is that version's problem.
 		return &blobResult{skip: skipMalformed, err: err}, nil

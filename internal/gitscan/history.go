@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/airlockhq/airlock/internal/config"
 	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/rule"
 	"github.com/airlockhq/airlock/internal/source/gitlog"
@@ -35,6 +36,9 @@ type Options struct {
 	MaxBlobBytes int64
 	// Workers parse in parallel (default GOMAXPROCS).
 	Workers int
+	// Config disables rules, overrides severities and allowlists findings
+	// as for scan; nil means the defaults.
+	Config *config.Config
 }
 
 // Result is the outcome of a history or staged scan.
@@ -79,7 +83,7 @@ func History(ctx context.Context, o Options, reg *rule.Registry) (*Result, error
 	if err != nil || w == nil {
 		return emptyResult(repo, err)
 	}
-	bs, err := newBlobScanner(reg, o.Workers)
+	bs, err := newBlobScanner(reg, o.Workers, o.Config)
 	if err != nil {
 		return nil, err
 	}

@@ -133,7 +133,7 @@ func (s *blobScanner) scanDifference(ctx context.Context, name string, data []by
 			return nil, nil, nil // let the long way judge it
 		}
 		v.secs[k].Scan = true
-		found, err := scan.ScanSections(ctx, whole, v.secs, s.reg)
+		found, err := scan.ScanSections(ctx, whole, v.secs, s.reg, s.cfg)
 		v.secs[k].Scan = false
 		if err != nil {
 			return nil, nil, err

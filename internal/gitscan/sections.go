@@ -98,7 +98,7 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 	}
 	s.cache.mu.Unlock()
 	if any {
-		found, err := scan.ScanSections(ctx, whole, secs, s.reg)
+		found, err := scan.ScanSections(ctx, whole, secs, s.reg, s.cfg)
 		if err != nil {
 			return nil, false, err
 		}

@@ -148,7 +148,7 @@ func TestSectionScanMatchesWholeFileScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, err := newBlobScanner(reg, 1)
+	bs, err := newBlobScanner(reg, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func FuzzSectionScan(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx := context.Background()
-		bs, err := newBlobScanner(reg, 1)
+		bs, err := newBlobScanner(reg, 1, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

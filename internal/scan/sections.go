@@ -73,9 +73,9 @@ func JoinSections(sections []Section) (*yamltree.File, error) {
 // as context: chart family detection, parents, siblings; merge-free, no
 // chart defaults, as for any file scanned on its own. Findings come back
 // per section, with the section's relative positions, deduplicated,
-// fingerprinted, sorted and filtered with the default config and the
+// fingerprinted, sorted and filtered with cfg (nil: the defaults) and the
 // section's own inline ignore comments.
-func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section, reg *rule.Registry) ([][]finding.Finding, error) {
+func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section, reg *rule.Registry, cfg *config.Config) ([][]finding.Finding, error) {
 	ix, err := indexSections(sections)
 	if err != nil {
 		return nil, err
@@ -110,7 +110,10 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 	if err != nil {
 		return nil, err
 	}
-	finishSections(found, sections, reg)
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	finishSections(found, sections, reg, cfg)
 	return found, nil
 }
 
@@ -167,7 +170,7 @@ func (ix *sectionIndex) at(path yamltree.Path) (group int, prune bool) {
 
 // finishSections deduplicates, fingerprints, sorts and filters each
 // section's findings.
-func finishSections(found [][]finding.Finding, sections []Section, reg *rule.Registry) {
+func finishSections(found [][]finding.Finding, sections []Section, reg *rule.Registry, cfg *config.Config) {
 	var rank map[string]int // only needed when a section has two findings to choose from
 	for i, fs := range found {
 		if len(fs) == 0 {
@@ -181,6 +184,6 @@ func finishSections(found [][]finding.Finding, sections []Section, reg *rule.Reg
 			fs[j].SetFingerprint()
 		}
 		finding.Sort(fs)
-		found[i], _ = filter(fs, []*yamltree.File{sections[i].File}, config.Default(), nil)
+		found[i], _ = filter(fs, []*yamltree.File{sections[i].File}, cfg, nil)
 	}
 }
