@@ -172,8 +172,8 @@ func runAgent(t *testing.T, bin string, srv *vaulttest.Server, token string, a m
 		// A template the token may not read fails after one retry
 		// instead of the agent's default minutes of backoff.
 		"vault": map[string]any{"address": srv.Addr, "retry": map[string]any{"num_retries": 1}}, "exit_after_auth": true,
-		"auto_auth": map[string]any{"method": []any{map[string]any{"type": "token_file", "config": map[string]any{"token_file_path": tok}}}},
-		"template":  templates,
+		"auto_auth":       map[string]any{"method": []any{map[string]any{"type": "token_file", "config": map[string]any{"token_file_path": tok}}}},
+		"template":        templates,
 		"template_config": map[string]any{"exit_on_retry_failure": true},
 	}
 	data, _ := json.Marshal(cfg)

@@ -1,7 +1,6 @@
 package externalize_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/hashicorp/vault/api"
 
-	"github.com/airlockhq/airlock/internal/externalize/policy"
 	"github.com/airlockhq/airlock/internal/externalize/vaulttest"
 	"github.com/airlockhq/airlock/internal/render"
 	"github.com/airlockhq/airlock/internal/source/chart"
@@ -155,6 +153,3 @@ func readFile(t *testing.T, p string) []byte {
 	}
 	return b
 }
-
-var _ = bytes.Equal
-var _ = policy.Pusher
