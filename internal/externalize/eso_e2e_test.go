@@ -76,7 +76,7 @@ func checkExternalSecrets(t *testing.T, c *api.Client, out string, res *external
 			Spec struct {
 				Target struct{ Name string }
 				Data   []struct {
-					SecretKey string `yaml:"secretKey"`
+					SecretKey string                         `yaml:"secretKey"`
 					RemoteRef struct{ Key, Property string } `yaml:"remoteRef"`
 				}
 			}

@@ -21,7 +21,6 @@ import (
 	"github.com/airlockhq/airlock/internal/testcluster"
 )
 
-
 // TestServerSideDryRun installs the External Secrets Operator's real CRDs
 // (from the module cache) into a real kube-apiserver and applies every
 // generated object with server-side dry-run: the API server validates
@@ -131,4 +130,3 @@ func installCRD(t *testing.T, dyn dynamic.Interface, file, plural string) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
-

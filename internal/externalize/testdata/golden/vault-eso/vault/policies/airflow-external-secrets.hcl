@@ -1,0 +1,34 @@
+# Written by airlock externalize. Read-only access for the External Secrets Operator store airflow-secret-store:
+# exactly the secrets it needs, nothing else.
+
+path "secret/data/airflow/config-env" {
+  capabilities = ["read"]
+}
+
+path "secret/data/airflow/connections" {
+  capabilities = ["read"]
+}
+
+path "secret/data/airflow/database" {
+  capabilities = ["read"]
+}
+
+path "secret/data/airflow/fernet-key" {
+  capabilities = ["read"]
+}
+
+path "secret/data/airflow/redis" {
+  capabilities = ["read"]
+}
+
+path "secret/data/airflow/users" {
+  capabilities = ["read"]
+}
+
+path "secret/data/airflow/variables" {
+  capabilities = ["read"]
+}
+
+path "secret/data/airflow/webserver-secret-key" {
+  capabilities = ["read"]
+}
