@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,6 +26,9 @@ func (o *Options) deliver(ctx context.Context, r *Result) error {
 			var err error
 			if st, err = newStore(ctx, o); err != nil {
 				return err
+			}
+			if c, ok := st.(io.Closer); ok {
+				defer c.Close()
 			}
 		}
 		rep, err := remote.Sync(ctx, st, r.Secrets, o.DryRun)

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/airlockhq/airlock/internal/externalize/aws"
+	"github.com/airlockhq/airlock/internal/externalize/azure"
+	"github.com/airlockhq/airlock/internal/externalize/gcp"
 	"github.com/airlockhq/airlock/internal/externalize/layout"
 	"github.com/airlockhq/airlock/internal/externalize/remote"
 	"github.com/airlockhq/airlock/internal/externalize/vault"
@@ -25,6 +28,12 @@ func newStore(ctx context.Context, o *Options) (remote.Store, error) {
 			return nil, err
 		}
 		return vault.New(c, o.Vault.Mount), nil
+	case layout.AWS:
+		return aws.NewFromEnvironment(ctx, o.AWS.Region)
+	case layout.GCP:
+		return gcp.New(ctx, o.GCP.Project)
+	case layout.Azure:
+		return azure.NewFromEnvironment(o.Azure.VaultURL)
 	}
-	return nil, fmt.Errorf("--push to %s is not available yet", o.Provider)
+	return nil, fmt.Errorf("unknown provider %q", o.Provider)
 }
