@@ -66,6 +66,17 @@ func TestVaultAgentOnRealChart(t *testing.T) {
 			if len(checked) < 3 {
 				t.Errorf("only %v were checked; the case should deploy more Airflow components", checked)
 			}
+			// The externalized values scan clean: a second run finds
+			// nothing to move and changes nothing.
+			again, err := externalize.Run(context.Background(), externalize.Options{
+				Values: files, Chart: chartDir, Provider: "vault", Mode: externalize.ModeVaultAgent,
+				Vault: externalize.VaultOptions{Addr: srv.Addr}, DryRun: true, RemotePrefix: prefix})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(again.Moves) + len(again.Plan.Moves) + len(again.Skipped) + len(again.Files); n != 0 {
+				t.Errorf("a second run still finds %d things to do", n)
+			}
 		})
 	}
 }
