@@ -23,7 +23,7 @@ type identity struct {
 
 // attribute walks the commits oldest first and keeps, for each identity,
 // the first commit that wrote it; then marks what the tip still holds.
-func (w *walk) attribute(results map[string]*blobResult) *Result {
+func (w *walk) attribute(results []*blobResult) *Result {
 	res := &Result{Stats: Stats{Commits: w.walked}}
 	old := map[identity]bool{}
 	w.each(w.oldFiles, results, func(_ change, k identity, _ hit) { old[k] = true })
@@ -67,18 +67,26 @@ func (w *walk) attribute(results map[string]*blobResult) *Result {
 	}
 	finding.Sort(res.Findings)
 	for _, r := range results {
-		if r.skip == scanned {
+		if r != nil && r.skip == scanned {
 			res.Stats.Versions++
 		}
 	}
 	return res
 }
 
+// result is the scan of blob i; nil when it was not read.
+func result(results []*blobResult, i int32) *blobResult {
+	if int(i) < len(results) {
+		return results[i]
+	}
+	return nil
+}
+
 // each calls fn for every hit in the qualifying, scanned versions of
 // changes.
-func (w *walk) each(changes []change, results map[string]*blobResult, fn func(change, identity, hit)) {
+func (w *walk) each(changes []change, results []*blobResult, fn func(change, identity, hit)) {
 	for _, ch := range changes {
-		r := results[w.blobs[ch.blob]]
+		r := result(results, ch.blob)
 		if r == nil || r.skip != scanned || !w.qualifies(ch.path, r) {
 			continue
 		}

@@ -175,12 +175,15 @@ func (q *blobQueue) name(seq int) string {
 
 // scanStream reads the queued blobs out of git once each and scans them
 // in parallel until the queue is closed.
-func (s *blobScanner) scanStream(ctx context.Context, repo *gitlog.Repo, q *blobQueue, max int64) (map[string]*blobResult, error) {
+func (s *blobScanner) scanStream(ctx context.Context, repo *gitlog.Repo, q *blobQueue, max int64) ([]*blobResult, error) {
+	// Blobs are queued in the order the walk numbered them, so the
+	// position in the stream is the blob's index.
 	type item struct {
 		blob gitlog.Blob
+		seq  int
 		name string
 	}
-	results := map[string]*blobResult{}
+	var results []*blobResult
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	work := make(chan item, 2*s.workers)
@@ -192,7 +195,10 @@ func (s *blobScanner) scanStream(ctx context.Context, repo *gitlog.Repo, q *blob
 					return err
 				}
 				mu.Lock()
-				results[it.blob.ID] = r
+				if it.seq >= len(results) {
+					results = append(results, make([]*blobResult, it.seq+1-len(results))...)
+				}
+				results[it.seq] = r
 				mu.Unlock()
 			}
 			return nil
@@ -202,7 +208,7 @@ func (s *blobScanner) scanStream(ctx context.Context, repo *gitlog.Repo, q *blob
 		defer close(work)
 		return repo.ReadBlobStream(gctx, q.ids, max, func(seq int, b gitlog.Blob) error {
 			select {
-			case work <- item{b, q.name(seq)}:
+			case work <- item{b, seq, q.name(seq)}:
 				return nil
 			case <-gctx.Done():
 				return gctx.Err()

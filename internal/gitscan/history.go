@@ -95,7 +95,7 @@ func History(ctx context.Context, o Options, reg *rule.Registry) (*Result, error
 	// while git log is still listing commits (newest first, so that it can
 	// start at once; attribution reorders them).
 	q := newBlobQueue()
-	var results map[string]*blobResult
+	var results []*blobResult
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
 		results, err = bs.scanStream(gctx, repo, q, max)

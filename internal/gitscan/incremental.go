@@ -16,7 +16,8 @@ import (
 // (its key, the kind of its value, the keys chart detection reads), and
 // scan that piece alone. Anything else goes the long way (sections.go).
 
-// version is what the scanner keeps of the last version of a path.
+// version is what the scanner keeps of the last version of a path. Only
+// the worker that took it (versions.take) changes it, in place.
 type version struct {
 	data     []byte
 	pieces   []piece // offsets, no lines
@@ -25,6 +26,34 @@ type version struct {
 	keys     map[string]digest
 	hits     [][]hit // per piece, relative to it
 	relevant bool
+	// whole is the document joined from secs; at says where each piece's
+	// entry sits in it, so that a changed piece is swapped in place.
+	whole *yamltree.File
+	at    []entryRef
+}
+
+type entryRef struct {
+	m *yamltree.Node // the mapping holding the entry
+	i int
+}
+
+// locate finds each section's entry in the joined document.
+func locate(whole *yamltree.File, secs []scan.Section) []entryRef {
+	root := whole.First()
+	out := make([]entryRef, len(secs))
+	for i, s := range secs {
+		m := root
+		for _, e := range s.Parent {
+			m = m.Get(e.Key)
+		}
+		key := s.File.First().Entries[0].Key
+		for j := range m.Entries {
+			if m.Entries[j].Key == key {
+				out[i] = entryRef{m, j}
+			}
+		}
+	}
+	return out
 }
 
 // result places the pieces' hits in the file.
@@ -49,10 +78,15 @@ type versions struct {
 
 const maxVersions = 512
 
-func (vs *versions) get(path string) *version {
+// take hands the last version of a path to one worker, which puts back
+// the next one; meanwhile another worker with the same path goes the long
+// way.
+func (vs *versions) take(path string) *version {
 	vs.mu.Lock()
 	defer vs.mu.Unlock()
-	return vs.m[path]
+	v := vs.m[path]
+	delete(vs.m, path)
+	return v
 }
 
 func (vs *versions) put(path string, v *version) {
@@ -87,64 +121,61 @@ func changedLines(old, data []byte) (a, oEnd, nEnd int) {
 	return a, oEnd, len(data) - (len(old) - oEnd)
 }
 
-// scanDifference scans data as prev with one piece changed. It returns a
-// nil result (and no error) when the change is not of that kind.
-func (s *blobScanner) scanDifference(ctx context.Context, name string, data []byte, prev *version) (*blobResult, *version, error) {
-	a, oEnd, nEnd := changedLines(prev.data, data)
+// scanDifference scans data as v with one piece changed, and makes v
+// that version. It returns a nil result (and no error, v unchanged) when
+// the change is not of that kind.
+func (s *blobScanner) scanDifference(ctx context.Context, name string, data []byte, v *version) (*blobResult, error) {
+	a, oEnd, nEnd := changedLines(v.data, data)
 	k := -1
-	for i, p := range prev.pieces {
+	for i, p := range v.pieces {
 		if p.keyEnd <= a && oEnd <= p.to {
 			k = i
 		}
 	}
-	if k < 0 || !deeperLines(data[a:nEnd], prev.pieces[k].indent) {
-		return nil, nil, nil
+	if k < 0 || !deeperLines(data[a:nEnd], v.pieces[k].indent) {
+		return nil, nil
 	}
-	old := prev.pieces[k]
+	old := v.pieces[k]
 	delta := nEnd - oEnd
-	np := piece{parent: old.parent, start: old.start, indent: old.indent, from: old.from, keyEnd: old.keyEnd, to: old.to + delta}
+	np := old
+	np.to += delta
 	np.lines = bytes.SplitAfter(data[np.from:np.to], []byte("\n"))
 	if n := len(np.lines); n > 0 && len(np.lines[n-1]) == 0 {
 		np.lines = np.lines[:n-1]
 	}
 	f, sum, err := s.cache.parse(name, np, s.lim)
-	if err != nil || !samePlace(prev.secs[k].File, f, old.parent == "") {
-		return nil, nil, nil
+	if err != nil || !samePlace(v.secs[k].File, f, old.parent == "") {
+		return nil, nil
 	}
-	v := &version{data: data, keys: prev.keys, relevant: prev.relevant,
-		pieces: append([]piece(nil), prev.pieces...), secs: append([]scan.Section(nil), prev.secs...),
-		sums: append([]digest(nil), prev.sums...), hits: append([][]hit(nil), prev.hits...)}
+	// From here on v becomes the new version.
 	np.lines = nil
-	v.pieces[k], v.secs[k].File, v.sums[k] = np, f, sum
-	lines := bytes.Count(data[a:nEnd], []byte("\n")) - bytes.Count(prev.data[a:oEnd], []byte("\n"))
+	lines := bytes.Count(data[a:nEnd], []byte("\n")) - bytes.Count(v.data[a:oEnd], []byte("\n"))
 	for i := k + 1; i < len(v.pieces); i++ {
 		v.pieces[i].start += lines
 		v.pieces[i].from += delta
 		v.pieces[i].keyEnd += delta
 		v.pieces[i].to += delta
 	}
-	key := [2]digest{sum, prev.keys[old.parent]}
+	v.whole.Nodes += f.Nodes - v.secs[k].File.Nodes
+	v.data, v.pieces[k], v.secs[k].File, v.sums[k] = data, np, f, sum
+	ref := v.at[k]
+	ref.m.Entries[ref.i] = f.First().Entries[0]
+	key := [2]digest{sum, v.keys[old.parent]}
 	s.cache.mu.Lock()
 	h, ok := s.cache.hits[key]
 	s.cache.mu.Unlock()
 	if !ok {
-		whole, err := scan.JoinSections(v.secs)
+		found, err := scan.ScanSection(ctx, v.whole, v.secs, k, s.reg, s.cfg)
 		if err != nil {
-			return nil, nil, nil // let the long way judge it
+			return nil, err
 		}
-		v.secs[k].Scan = true
-		found, err := scan.ScanSections(ctx, whole, v.secs, s.reg, s.cfg)
-		v.secs[k].Scan = false
-		if err != nil {
-			return nil, nil, err
-		}
-		h = s.hits(found[k])
+		h = s.hits(found)
 		s.cache.mu.Lock()
 		s.cache.hits[key] = h
 		s.cache.mu.Unlock()
 	}
 	v.hits[k] = h
-	return v.result(), v, nil
+	return v.result(), nil
 }
 
 // deeperLines reports changed lines that can only belong to the piece

@@ -6,7 +6,7 @@ import (
 )
 
 // notes tell the user what was read and what was not.
-func (w *walk) notes(results map[string]*blobResult, res *Result) []string {
+func (w *walk) notes(results []*blobResult, res *Result) []string {
 	var out []string
 	if w.repo.Shallow {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a shallow clone: history before %d boundary commit(s) is missing, so secrets found there are reported as introduced by the boundary commit and older removed secrets are not seen; run `git fetch --unshallow` for a complete scan", w.repo.Name, len(w.boundary)))
@@ -35,12 +35,12 @@ func (w *walk) notes(results map[string]*blobResult, res *Result) []string {
 
 // skipped counts the versions skipped for a reason among paths airlock
 // would have scanned by name, with up to three "path (commit)" examples.
-func (w *walk) skipped(results map[string]*blobResult, why skipReason) (int, []string) {
+func (w *walk) skipped(results []*blobResult, why skipReason) (int, []string) {
 	seen := map[int32]bool{}
 	var examples []string
 	for _, c := range w.commits {
 		for _, ch := range c.changes {
-			r := results[w.blobs[ch.blob]]
+			r := result(results, ch.blob)
 			p := w.paths[ch.path]
 			if r == nil || r.skip != why || seen[ch.blob] || !(byName(p) || w.explicit[p]) {
 				continue

@@ -59,12 +59,14 @@ func (c *sectionCache) parse(name string, p piece, lim yamltree.Limits) (*yamltr
 // version cannot be split exactly and must be scanned whole. It starts
 // from the last version of the same path when it can (incremental.go).
 func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte) (res *blobResult, handled bool, err error) {
-	if prev := s.versions.get(name); prev != nil {
-		if res, v, err := s.scanDifference(ctx, name, data, prev); err != nil || res != nil {
-			if v != nil {
-				s.versions.put(name, v)
-			}
-			return res, err == nil, err
+	if v := s.versions.take(name); v != nil {
+		res, err := s.scanDifference(ctx, name, data, v)
+		if err != nil {
+			return nil, false, err
+		}
+		if res != nil {
+			s.versions.put(name, v)
+			return res, true, nil
 		}
 	}
 	pieces := splitPieces(data)
@@ -111,7 +113,7 @@ func (s *blobScanner) scanSections(ctx context.Context, name string, data []byte
 		}
 		s.cache.mu.Unlock()
 	}
-	v := &version{data: data, pieces: pieces, secs: secs, sums: sums, keys: keys, hits: known, relevant: byContent(whole)}
+	v := &version{data: data, pieces: pieces, secs: secs, sums: sums, keys: keys, hits: known, relevant: byContent(whole), whole: whole, at: locate(whole, secs)}
 	for i := range v.pieces {
 		v.pieces[i].lines = nil // offsets say where they are; data stays
 		v.secs[i].Scan = false

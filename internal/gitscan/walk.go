@@ -38,6 +38,7 @@ type walk struct {
 	tipFiles []change
 	oldFiles []change // the tree of Since: secrets already there are not new
 	desc     string
+	strs     map[string]string
 	// found is told about each blob the first time the walk sees it, with
 	// the path to parse it under.
 	found func(id, name string) error
@@ -88,6 +89,18 @@ func newWalk(ctx context.Context, repo *gitlog.Repo, o Options) (*walk, error) {
 	}
 	w.boundary, err = repo.ShallowBoundary(ctx)
 	return w, err
+}
+
+// intern shares the strings that repeat across commits (authors).
+func (w *walk) intern(s string) string {
+	if v, ok := w.strs[s]; ok {
+		return v
+	}
+	if w.strs == nil {
+		w.strs = map[string]string{}
+	}
+	w.strs[s] = s
+	return s
 }
 
 func (w *walk) pathID(p string) int32 {
@@ -144,7 +157,7 @@ func (w *walk) qualifies(pathID int32, r *blobResult) bool {
 
 func (w *walk) addCommit(c *gitlog.Commit) error {
 	w.walked++
-	rec := commitRec{meta: finding.Commit{ID: c.ID, Author: c.Author, Email: c.Email, Date: c.Time, Subject: c.Subject}}
+	rec := commitRec{meta: finding.Commit{ID: c.ID, Author: w.intern(c.Author), Email: w.intern(c.Email), Date: c.Time, Subject: c.Subject}}
 	for _, ch := range c.Changes {
 		if ch.Status == 'R' && w.selected(ch.OldPath) && w.selected(ch.Path) {
 			w.union(w.pathID(ch.OldPath), w.pathID(ch.Path))

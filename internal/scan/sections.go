@@ -51,6 +51,9 @@ func JoinSections(sections []Section) (*yamltree.File, error) {
 			}
 			m := maps[k]
 			if m == nil {
+				if parent.Has(s.Parent[j].Key) {
+					return nil, fmt.Errorf("join sections: key %q appears twice", s.Parent[j].Key)
+				}
 				m = &yamltree.Node{Kind: yamltree.Map, Tag: "map", Src: src}
 				maps[k] = m
 				parent.Entries = append(parent.Entries, yamltree.Entry{Key: s.Parent[j].Key, Value: m})
@@ -115,6 +118,52 @@ func ScanSections(ctx context.Context, whole *yamltree.File, sections []Section,
 	}
 	finishSections(found, sections, reg, cfg)
 	return found, nil
+}
+
+// ScanSection is ScanSections with one section selected, k, found by
+// walking down to it: the cost does not depend on the rest of the file.
+func ScanSection(ctx context.Context, whole *yamltree.File, sections []Section, k int, reg *rule.Registry, cfg *config.Config) ([]finding.Finding, error) {
+	doc := whole.Docs[0]
+	root := &yamltree.Cursor{Node: doc.Root}
+	at, s := root, sections[k]
+	for _, e := range s.Parent {
+		n := at.Node.Get(e.Key)
+		if n == nil {
+			return nil, fmt.Errorf("scan section: no %s in the document", at.Path.Key(e.Key))
+		}
+		at = &yamltree.Cursor{Path: at.Path.Key(e.Key), Node: n, Parent: at}
+	}
+	entry := s.File.First().Entries[0]
+	start := &yamltree.Cursor{Path: at.Path.Key(entry.Key), Node: entry.Value, Parent: at}
+	fam, prefix := catalog.DetectFamily(doc.Root)
+	chartAware := fam != rule.ApacheAirflow
+	var found []finding.Finding
+	err := yamltree.WalkFrom(start, yamltree.NewBudget(whole, yamltree.DefaultLimits), func(c *yamltree.Cursor) bool {
+		if c.Node.Kind != yamltree.Scalar {
+			return ctx.Err() == nil
+		}
+		sc := &rule.Scalar{Cursor: c, File: s.File, Doc: doc}
+		if chartAware && c.Path.HasPrefix(yamltree.Pattern(prefix)) {
+			sc.Rel = c.Path[len(prefix):]
+			if sc.Rel == nil {
+				sc.Rel = yamltree.Path{}
+			}
+		}
+		checkScalar(sc, reg, func(f finding.Finding) { found = append(found, f) })
+		return ctx.Err() == nil
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	all := [][]finding.Finding{found}
+	finishSections(all, []Section{s}, reg, cfg)
+	return all[0], nil
 }
 
 // sectionIndex finds the section a walk is in from the path alone.
