@@ -34,6 +34,11 @@ func TestScanHistoryExitCodesAndErrors(t *testing.T) {
 	clean := gittest.New(t)
 	clean.Commit("clean", map[string]string{"values.yaml": "web:\n  replicas: 2\n"})
 	empty := gittest.New(t)
+	corrupt := gittest.New(t)
+	corrupt.Commit("one", map[string]string{"values.yaml": "externalRedis:\n  password: \"Cr-Planted-Pw-1\"\n"})
+	if err := os.Remove(corrupt.ObjectPath(strings.TrimSpace(corrupt.Git("rev-parse", "HEAD:values.yaml")))); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -53,6 +58,7 @@ func TestScanHistoryExitCodesAndErrors(t *testing.T) {
 		{"chart with history", []string{"scan", "--history", "--chart", "x"}, 2, `--chart is not used`},
 		{"bad format", []string{"scan", "--history", "--repo", g.Dir, "--format", "xml"}, 2, `unknown format`},
 		{"staged, nothing staged", []string{"scan", "--staged", "--repo", g.Dir}, 0, `^$`},
+		{"corrupt repository", []string{"scan", "--history", "--repo", corrupt.Dir}, 2, `object missing from the repository: [0-9a-f]{40} \(run git fsck\)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

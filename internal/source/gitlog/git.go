@@ -23,7 +23,8 @@ type Repo struct {
 	// Dir is the directory git runs in: the work tree root, or the git
 	// directory of a bare repository.
 	Dir string
-	// Name is how errors and reports name the repository.
+	// Name is how errors and reports name the repository: its full path
+	// once opened.
 	Name    string
 	Bare    bool
 	Shallow bool
@@ -60,6 +61,9 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		}
 		r.Dir = strings.TrimRight(string(top), "\n")
 	}
+	// Errors from here on name the repository by its full path, which
+	// says more than the "." a user typically gives.
+	r.Name = r.Dir
 	return r, nil
 }
 
