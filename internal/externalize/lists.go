@@ -30,6 +30,12 @@ var (
 	variablesClaim   = listClaim{"airflow.variables", "airflow.variablesTemplates", "variables.json", "variables_file_path"}
 )
 
+// listEntry is one connection or variable of a list to move.
+type listEntry struct {
+	id, name string
+	fields   []backend.Field
+}
+
 // claimList moves the list when every item can move; otherwise fix keeps
 // handling it (its secret fields go to a Kubernetes Secret the eso way)
 // and a note says why. It returns the agent file, if any.
@@ -38,20 +44,57 @@ func (c *claims) claimList(l listClaim) (*agent.File, error) {
 	if list == nil || list.Kind != yamltree.Seq || len(list.Items) == 0 {
 		return nil, nil
 	}
+	entries, why := c.convertList(l, list)
+	if why != "" {
+		c.note("%s stays with the chart's sync (its secrets go to a Kubernetes Secret the eso way): %s.", l.path, why)
+		return nil, nil
+	}
+	file := &agent.File{Name: l.file, ValueOnly: l.path == variablesClaim.path}
+	raw := c.raw() && l.path == variablesClaim.path
+	reader := ""
+	if c.o.Mode == ModeBackend {
+		reader = backendIdentity
+	}
+	for i, e := range entries {
+		var props []string
+		for _, f := range e.fields {
+			// Connection passwords and extras are secrets (variables
+			// the scan flagged are masked through their findings).
+			secret := f.Key == "password" || f.Key == "extra"
+			c.put(e.name, raw, f.Key, f.Value, false, secret, reader)
+			props = append(props, f.Key)
+		}
+		file.Entries = append(file.Entries, agent.Entry{ID: e.id, Secret: e.name})
+		m := Move{Path: fmt.Sprintf("%s[%d]", l.path, i), Remote: e.name, Properties: props, Via: "Airflow's secrets backend"}
+		if list.FromUser() {
+			m.File, m.Line = list.Src.Name, list.Items[i].Pos.Line
+		}
+		if c.o.Mode == ModeVaultAgent {
+			m.Via = fmt.Sprintf("file %s (LocalFilesystemBackend)", file.Path())
+		}
+		c.moves = append(c.moves, m)
+	}
+	for _, f := range c.prep.Scan.Findings {
+		if strings.HasPrefix(f.Path, l.path+"[") {
+			c.paths[f.Path] = true
+		}
+	}
+	c.deleteEverywhere(l.path)
+	return file, nil
+}
+
+// convertList converts every item, or says why one cannot move.
+func (c *claims) convertList(l listClaim, list *yamltree.Node) ([]listEntry, string) {
 	tpl := map[string]bool{}
 	if t := c.get(l.templates); t != nil && t.Kind == yamltree.Map {
 		for _, e := range t.Entries {
 			tpl[e.Key] = true
 		}
 	}
-	type entry struct {
-		id, name string
-		fields   []backend.Field
-	}
-	var entries []entry
+	var entries []listEntry
 	seen := map[string]bool{}
 	for _, it := range list.Items {
-		var e entry
+		var e listEntry
 		var why string
 		if l.path == connectionsClaim.path {
 			e.id, e.fields, why = backend.Connection(it, tpl)
@@ -71,47 +114,12 @@ func (c *claims) claimList(l listClaim) (*agent.File, error) {
 			}
 		}
 		if why != "" {
-			c.note("%s stays with the chart's sync (its secrets go to a Kubernetes Secret the eso way): %s.", l.path, why)
-			return nil, nil
+			return nil, why
 		}
 		seen[e.id] = true
 		entries = append(entries, e)
 	}
-	file := &agent.File{Name: l.file, ValueOnly: l.path == variablesClaim.path}
-	raw := c.raw() && l.path == variablesClaim.path
-	for i, e := range entries {
-		reader := ""
-		if c.o.Mode == ModeBackend {
-			reader = backendIdentity
-		}
-		for _, f := range e.fields {
-			// Connection passwords and extras are secrets (variables
-			// the scan flagged are masked through their findings).
-			secret := f.Key == "password" || f.Key == "extra"
-			c.put(e.name, raw, f.Key, f.Value, false, secret, reader)
-		}
-		file.Entries = append(file.Entries, agent.Entry{ID: e.id, Secret: e.name})
-		var props []string
-		for _, f := range e.fields {
-			props = append(props, f.Key)
-		}
-		m := Move{Path: fmt.Sprintf("%s[%d]", l.path, i), Remote: e.name, Properties: props}
-		if list.FromUser() {
-			m.File, m.Line = list.Src.Name, list.Items[i].Pos.Line
-		}
-		m.Via = "Airflow's secrets backend"
-		if c.o.Mode == ModeVaultAgent {
-			m.Via = fmt.Sprintf("file %s (LocalFilesystemBackend)", file.Path())
-		}
-		c.moves = append(c.moves, m)
-	}
-	for _, f := range c.prep.Scan.Findings {
-		if strings.HasPrefix(f.Path, l.path+"[") {
-			c.paths[f.Path] = true
-		}
-	}
-	c.deleteEverywhere(l.path)
-	return file, nil
+	return entries, ""
 }
 
 // deleteEverywhere removes a key from every values file that writes it:

@@ -142,35 +142,48 @@ func (c *claims) claimSingle(s single) error {
 	c.paths[s.path] = true
 	m := Move{Path: s.path, File: file, Line: line, Generated: generated}
 	if c.o.Mode == ModeBackend {
-		key := configKey(s.env)
-		name := c.o.layout().Config(key)
-		c.put(name, c.raw(), "value", value, generated, true, backendIdentity)
-		c.ed.mergeAt(c.ed.last(), "airflow.config", edit.Map(s.env+"_SECRET", key))
-		m.Remote, m.Properties, m.Via = name, []string{"value"}, fmt.Sprintf("airflow.config %s_SECRET (Airflow's secrets backend, config %s)", s.env, key)
-	} else {
-		name, prop := c.o.layout().Component(s.component), s.prop
-		if s.del {
-			name, prop = c.o.layout().Config(configKey(s.env)), "value"
-		}
-		c.put(name, false, prop, value, generated, true, "")
-		f := agent.File{Name: s.file, Secret: name, Key: prop}
-		if err := f.Validate(); err != nil {
-			return err
-		}
-		c.files = append(c.files, f)
-		m.Remote, m.Properties = name, []string{prop}
-		if s.hook != "" {
-			c.appendEnv(s.hook, hookCommand(s.hook, f.Path()))
-			m.Via = fmt.Sprintf("file %s (airflow.extraEnv %s)", f.Path(), s.hook)
-		} else {
-			c.ed.mergeAt(c.ed.last(), "airflow.config", edit.Map(s.env+"_CMD", "cat "+f.Path()))
-			m.Via = fmt.Sprintf("file %s (airflow.config %s_CMD)", f.Path(), s.env)
-		}
+		c.serveFromBackend(s, value, generated, &m)
+	} else if err := c.serveAsFile(s, value, generated, &m); err != nil {
+		return err
 	}
 	c.moves = append(c.moves, m)
 	if generated && s.fernet {
 		c.note("A new fernet key was generated. If this deployment already stored connections or variables, keep the old key readable (AIRFLOW__CORE__FERNET_KEY \"NEW,OLD\") until `airflow rotate-fernet-key` has re-encrypted them.")
 	}
+	return nil
+}
+
+// serveFromBackend reads the value with X_SECRET from the backend's
+// config path.
+func (c *claims) serveFromBackend(s single, value string, generated bool, m *Move) {
+	key := configKey(s.env)
+	name := c.o.layout().Config(key)
+	c.put(name, c.raw(), "value", value, generated, true, backendIdentity)
+	c.ed.mergeAt(c.ed.last(), "airflow.config", edit.Map(s.env+"_SECRET", key))
+	m.Remote, m.Properties, m.Via = name, []string{"value"}, fmt.Sprintf("airflow.config %s_SECRET (Airflow's secrets backend, config %s)", s.env, key)
+}
+
+// serveAsFile has the agent render the value into a file that an X_CMD
+// option or one of the chart's password hooks reads.
+func (c *claims) serveAsFile(s single, value string, generated bool, m *Move) error {
+	name, prop := c.o.layout().Component(s.component), s.prop
+	if s.del {
+		name, prop = c.o.layout().Config(configKey(s.env)), "value"
+	}
+	c.put(name, false, prop, value, generated, true, "")
+	f := agent.File{Name: s.file, Secret: name, Key: prop}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	c.files = append(c.files, f)
+	m.Remote, m.Properties = name, []string{prop}
+	if s.hook != "" {
+		c.appendEnv(s.hook, hookCommand(s.hook, f.Path()))
+		m.Via = fmt.Sprintf("file %s (airflow.extraEnv %s)", f.Path(), s.hook)
+		return nil
+	}
+	c.ed.mergeAt(c.ed.last(), "airflow.config", edit.Map(s.env+"_CMD", "cat "+f.Path()))
+	m.Via = fmt.Sprintf("file %s (airflow.config %s_CMD)", f.Path(), s.env)
 	return nil
 }
 
