@@ -20,6 +20,12 @@ import (
 // manager first, then the outputs, then the values, so the values never
 // reference a secret that is not there.
 func (o *Options) deliver(ctx context.Context, r *Result) error {
+	// Refuse bad output locations before touching the manager.
+	if !o.DryRun {
+		if err := o.checkOutputs(r.Outputs); err != nil {
+			return err
+		}
+	}
 	if o.Push && len(r.Secrets) > 0 {
 		st := o.Store
 		if st == nil {
@@ -39,9 +45,6 @@ func (o *Options) deliver(ctx context.Context, r *Result) error {
 	}
 	if o.DryRun || (len(r.Files) == 0 && len(r.Outputs) == 0) {
 		return nil
-	}
-	if err := o.checkOutputs(r.Outputs); err != nil {
-		return err
 	}
 	for i, w := range r.Outputs {
 		dirMode := os.FileMode(0o755)

@@ -33,7 +33,7 @@ func (c *claims) finish(ctx context.Context, r *Result) error {
 			return err
 		}
 		c.ed = newEdits(c.ed.order)
-		if err := c.annotate(ids); err != nil {
+		if err := c.annotate(); err != nil {
 			return err
 		}
 		if files, err = c.ed.apply(files, c.originals()); err != nil {

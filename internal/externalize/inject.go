@@ -132,7 +132,7 @@ func (c *claims) renderWith(ctx context.Context, files []fix.FileChange) (*workl
 // would mix two agent configurations, and airflow.podAnnotations is
 // rendered next to the component's (a key in both is a duplicate key in
 // the pod manifest).
-func (c *claims) annotate(ids []policy.Identity) error {
+func (c *claims) annotate() error {
 	for _, path := range []string{"airflow.podAnnotations"} {
 		if err := c.noVaultAnnotations(path); err != nil {
 			return err
