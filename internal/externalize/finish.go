@@ -51,6 +51,9 @@ func (c *claims) finish(ctx context.Context, r *Result) error {
 		}
 	}
 	ids = append(ids, c.identities(r.Secrets)...)
+	if c.o.Provider != layout.Vault && c.o.cloudAnnotations() == nil && len(r.Secrets) > 0 {
+		c.note("No cloud identity given (--aws-role-arn, --gcp-service-account or --azure-client-id): annotate the ServiceAccounts that read the secrets (see the grants in --out) with their IRSA role, Google service account or Azure client id.")
+	}
 	r.Notes = append(r.Notes, c.prep.Plan.Notes...)
 	r.Notes = append(r.Notes, c.notes...)
 	out, err := c.o.outputs(c, r, ids)
