@@ -159,6 +159,12 @@ func ClassifyKey(name string) KeyClass {
 }
 
 func classifyKey(name string) KeyClass {
+	// Vault Agent Injector annotations name a secret's path in Vault
+	// (agent-inject-secret-db-password: secret/data/airflow/db) or hold a
+	// template that reads it: references, however their names end.
+	if strings.HasPrefix(name, "vault.hashicorp.com/") {
+		return Reference
+	}
 	w := Words(name)
 	if len(w) == 0 {
 		return Neutral

@@ -21,6 +21,7 @@ func TestClassifyKey(t *testing.T) {
 			"secretName", "passwordFile", "tokenPath", "secretsDir", "AIRFLOW__CORE__FERNET_KEY_CMD",
 			"AIRFLOW__CORE__FERNET_KEY_SECRET", "AIRFLOW__CORE__SQL_ALCHEMY_CONN_SECRET", "passwordKey", "userPasswordKey",
 			"token_key", "keyvaultMountPath", "auth_file", "pullSecret", "credentialsSecret",
+			"vault.hashicorp.com/agent-inject-secret-db-password", "vault.hashicorp.com/agent-inject-template-db-password",
 		},
 		detect.Identity: {"user", "username", "login", "email", "AIRFLOW__SMTP__SMTP_USER", "postgresqlUsername"},
 		detect.Locator:  {"AIRFLOW__CORE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__CELERY__RESULT_BACKEND", "connectionString", "repo", "dsn"},
