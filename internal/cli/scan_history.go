@@ -123,7 +123,7 @@ func runGitScan(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry,
 			return nil, nil, err
 		}
 		p := res.Provenance
-		ri := &report.Input{Files: []string{"git history of " + h.repo}, Chart: "airflow-helm 8.x rules, each file version on its own (no chart defaults)",
+		ri := &report.Input{Files: []string{"git history of " + res.Repo}, Chart: "airflow-helm 8.x rules, each file version on its own (no chart defaults)",
 			VCS: &report.VCS{RepositoryURI: p.RepositoryURI, Revision: p.Revision, Branch: p.Branch}}
 		return res, ri, nil
 	}
@@ -136,7 +136,7 @@ func runGitScan(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry,
 	if err != nil {
 		return nil, nil, err
 	}
-	return res, &report.Input{Files: []string{"files staged in " + h.repo}, Chart: base.ChartLabel}, nil
+	return res, &report.Input{Files: []string{"files staged in " + res.Repo}, Chart: base.ChartLabel}, nil
 }
 
 // writeGitReport writes like writeReport, except to an existing file that

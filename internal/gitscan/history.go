@@ -43,6 +43,8 @@ type Options struct {
 
 // Result is the outcome of a history or staged scan.
 type Result struct {
+	// Repo is the repository's full path.
+	Repo     string
 	Findings []finding.Finding
 	Notes    []string
 	// Warnings are the notes that make a scan incomplete (a shallow
@@ -114,6 +116,7 @@ func History(ctx context.Context, o Options, reg *rule.Registry) (*Result, error
 	}
 	slices.Reverse(w.commits)
 	res := w.attribute(results)
+	res.Repo = repo.Name
 	res.Provenance = Provenance{RepositoryURI: repo.RemoteURL(ctx), Revision: w.tipID, Branch: w.branch}
 	res.Notes = append(w.notes(results, res), res.Notes...)
 	return res, nil
@@ -125,5 +128,5 @@ func emptyResult(repo *gitlog.Repo, err error) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Notes: []string{fmt.Sprintf("%s has no commits yet: nothing to scan", repo.Name)}}, nil
+	return &Result{Repo: repo.Name, Notes: []string{fmt.Sprintf("%s has no commits yet: nothing to scan", repo.Name)}}, nil
 }

@@ -60,7 +60,7 @@ func Staged(ctx context.Context, o StagedOptions, reg *rule.Registry) (*Result, 
 	if max <= 0 {
 		max = DefaultMaxBlobBytes
 	}
-	res := &Result{}
+	res := &Result{Repo: repo.Name}
 	err = repo.ReadBlobs(ctx, ids, max, func(b gitlog.Blob) error {
 		for _, p := range names[b.ID] {
 			if err := scanStaged(ctx, p, b, explicit[p], o.Base, reg, res); err != nil {
