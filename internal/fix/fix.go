@@ -77,6 +77,30 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	existing, err := o.existing()
+	if err != nil {
+		return nil, err
+	}
+	pr, err := prepare(ctx, o, existing, nil)
+	if err != nil {
+		return nil, err
+	}
+	r, p := pr.Result, pr.Plan
+	if r.Outputs, err = o.outputs(p, existing); err != nil {
+		return nil, err
+	}
+	if o.DryRun || p.Empty() {
+		return r, nil
+	}
+	if err := o.checkLocations(r.Outputs); err != nil {
+		return nil, err
+	}
+	return r, r.write()
+}
+
+// prepare scans, plans and applies the edits in memory; Run and Prepare
+// share it so that externalize sees exactly what fix would do.
+func prepare(ctx context.Context, o Options, existing map[string]map[string]string, exclude map[string]string) (*Prepared, error) {
 	in, err := scan.Load(ctx, scan.LoadOptions{Values: o.Values, Chart: o.Chart})
 	if err != nil {
 		return nil, err
@@ -89,11 +113,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	existing, err := o.existing()
-	if err != nil {
-		return nil, err
-	}
-	p, changes, err := planAndEdit(in, res, o, existing)
+	p, changes, err := planAndEdit(in, res, o, existing, exclude)
 	if err != nil {
 		return nil, err
 	}
@@ -116,16 +136,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 		}
 	}
-	if r.Outputs, err = o.outputs(p, existing); err != nil {
-		return nil, err
-	}
-	if o.DryRun || p.Empty() {
-		return r, nil
-	}
-	if err := o.checkLocations(r.Outputs); err != nil {
-		return nil, err
-	}
-	return r, r.write()
+	return &Prepared{Result: r, Inputs: in, Scan: res}, nil
 }
 
 func (o *Options) validate() error {
@@ -159,8 +170,11 @@ func (o *Options) validate() error {
 // an edit drops the values paths that needed it (they become Skipped with
 // the reason) and the plan is rebuilt, so the other fixes still apply and
 // the refused file keeps its bytes where nothing else changes it.
-func planAndEdit(in *scan.Inputs, res *scan.Result, o Options, existing map[string]map[string]string) (*plan.Plan, []FileChange, error) {
+func planAndEdit(in *scan.Inputs, res *scan.Result, o Options, existing map[string]map[string]string, callerExclude map[string]string) (*plan.Plan, []FileChange, error) {
 	exclude := map[string]string{}
+	for k, v := range callerExclude {
+		exclude[k] = v
+	}
 	for range 8 {
 		p, err := plan.Build(in, res, plan.Options{Prefix: o.Prefix, Existing: existing, Exclude: exclude, Rand: o.Rand})
 		if err != nil {
