@@ -136,6 +136,27 @@ func TestHistoryShallowCloneWarns(t *testing.T) {
 	}
 }
 
+func TestHistoryOfPartialClone(t *testing.T) {
+	g := gittest.New(t)
+	g.Commit("secret", map[string]string{"values.yaml": baseValues})
+	c := g.PartialClone()
+	res, err := gitscan.History(context.Background(), gitscan.Options{Dir: c.Dir}, registry(t))
+	if err != nil {
+		// git 2.44 and later honour GIT_NO_LAZY_FETCH: the blobs are
+		// missing, and the error must say why.
+		if !errors.Is(err, gitlog.ErrRepository) || !strings.Contains(err.Error(), "partial clone") {
+			t.Fatalf("err = %v, want a repository error explaining the partial clone", err)
+		}
+		return
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "partial clone") {
+		t.Errorf("warnings = %q, want one about the partial clone", res.Warnings)
+	}
+	if len(res.Findings) != 2 {
+		t.Errorf("got %d findings, want 2", len(res.Findings))
+	}
+}
+
 func TestHistoryBadInput(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)

@@ -12,6 +12,11 @@ func (w *walk) notes(results []*blobResult, res *Result) []string {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a shallow clone: history before %d boundary commit(s) is missing, so secrets found there are reported as introduced by the boundary commit and older removed secrets are not seen; run `git fetch --unshallow` for a complete scan", w.repo.Name, len(w.boundary)))
 		out = append(out, res.Warnings...)
 	}
+	if w.repo.Partial {
+		// Reached only when every version needed was present locally.
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a partial clone: every file version the scan needed was present, but a later scan may find some missing; clone without --filter", w.repo.Name))
+		out = append(out, res.Warnings[len(res.Warnings)-1])
+	}
 	out = append(out, fmt.Sprintf("scanned %d commits of %s: %d distinct versions of values files and manifests", res.Stats.Commits, w.desc, res.Stats.Versions))
 	for _, s := range []struct {
 		why  skipReason

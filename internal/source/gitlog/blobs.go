@@ -67,14 +67,18 @@ func (r *Repo) ReadBlobStream(ctx context.Context, ids <-chan string, max int64,
 			}
 		}
 	}
-	read := func(out io.Reader) error { return parseBatch(out, max, r.Name, fn) }
+	hint := "run git fsck"
+	if r.Partial {
+		hint = "a partial clone: objects it lacks are not fetched during a scan: clone the repository again without --filter"
+	}
+	read := func(out io.Reader) error { return parseBatch(out, max, r.Name, hint, fn) }
 	return r.stream(ctx, args, write, read)
 }
 
 // parseBatch reads `git cat-file --batch` answers until git closes its
 // output: a header line "<id> <type> <size>" (or "<id> missing"), the
 // content and a newline.
-func parseBatch(in io.Reader, max int64, repo string, fn func(int, Blob) error) error {
+func parseBatch(in io.Reader, max int64, repo, hint string, fn func(int, Blob) error) error {
 	br := bufio.NewReaderSize(in, 256<<10)
 	for i := 0; ; i++ {
 		line, err := br.ReadString('\n')
@@ -86,7 +90,7 @@ func parseBatch(in io.Reader, max int64, repo string, fn func(int, Blob) error) 
 		}
 		f := strings.Fields(line)
 		if len(f) == 2 && f[1] == "missing" {
-			return fmt.Errorf("%w: %s: %w: %s (run git fsck)", ErrRepository, repo, ErrMissingObject, f[0])
+			return fmt.Errorf("%w: %s: %w: %s (%s)", ErrRepository, repo, ErrMissingObject, f[0], hint)
 		}
 		if len(f) != 3 {
 			return fmt.Errorf("%s: git cat-file: unexpected header %q", repo, clip(line))

@@ -28,6 +28,9 @@ type Repo struct {
 	Name    string
 	Bare    bool
 	Shallow bool
+	// Partial is set for a partial clone (git clone --filter): file
+	// versions may be missing locally and fetched from its remote.
+	Partial bool
 	git     string
 }
 
@@ -64,7 +67,19 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	// Errors from here on name the repository by its full path, which
 	// says more than the "." a user typically gives.
 	r.Name = r.Dir
+	r.Partial = r.partial(ctx)
 	return r, nil
+}
+
+// partial reports a partial clone: one with a promisor remote (git
+// writes remote.NAME.promisor, and extensions.partialClone in newer
+// versions).
+func (r *Repo) partial(ctx context.Context) bool {
+	if out, err := r.output(ctx, "config", "--get", "extensions.partialclone"); err == nil && len(bytes.TrimSpace(out)) > 0 {
+		return true
+	}
+	out, err := r.output(ctx, "config", "--bool", "--get-regexp", `^remote\..*\.promisor$`)
+	return err == nil && bytes.Contains(out, []byte(" true"))
 }
 
 // command prepares a git command that reads the repository and never
@@ -107,6 +122,9 @@ func (r *Repo) fail(ctx context.Context, args []string, err error, stderr []byte
 		if msg == "" {
 			msg = exit.Error()
 		}
+		if r.Partial {
+			msg += " (a partial clone: objects it lacks are not fetched during a scan: clone the repository again without --filter)"
+		}
 		return fmt.Errorf("%w: %s: git %s: %s", ErrRepository, r.Name, args[0], msg)
 	}
 	if msg != "" {
@@ -116,12 +134,18 @@ func (r *Repo) fail(ctx context.Context, args []string, err error, stderr []byte
 }
 
 func firstLine(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	for _, line := range strings.Split(s, "\n") {
-		line = strings.TrimSpace(line)
-		// "hint:" lines repeat advice; the "fatal:"/"error:" line says what broke.
-		if line != "" && !strings.HasPrefix(line, "hint:") {
-			return strings.TrimPrefix(strings.TrimPrefix(line, "fatal: "), "error: ")
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	// The "fatal:"/"error:" line says what broke; "hint:" and "warning:"
+	// lines around it only advise.
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "fatal: ") || strings.HasPrefix(l, "error: ") {
+			return strings.TrimPrefix(strings.TrimPrefix(l, "fatal: "), "error: ")
+		}
+	}
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "hint:") {
+			return l
 		}
 	}
 	return ""

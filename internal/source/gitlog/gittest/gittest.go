@@ -170,3 +170,13 @@ func (r *Repo) Move(from, to string) {
 	}
 	r.Git("mv", from, to)
 }
+
+// PartialClone clones the repository with --filter=blob:none (no file
+// content until it is asked for) into a new directory.
+func (r *Repo) PartialClone() *Repo {
+	r.t.Helper()
+	r.Git("config", "uploadpack.allowFilter", "true")
+	c := &Repo{t: r.t, Dir: r.t.TempDir(), commits: r.commits}
+	r.Git("clone", "-q", "--no-local", "--filter=blob:none", "--no-checkout", "file://"+filepath.ToSlash(r.Dir), c.Dir)
+	return c
+}
