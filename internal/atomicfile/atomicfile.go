@@ -13,6 +13,25 @@ import (
 // created with the final mode from the start, so a secret never sits in a
 // world-readable file even for a moment.
 func Write(path string, data []byte, mode os.FileMode) (err error) {
+	// A device or pipe (-o /dev/null, -o /dev/stdout, a named pipe) cannot
+	// be replaced by a rename, and must not be: write into it instead.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return fmt.Errorf("write %s: is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		_, werr := f.Write(data)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return fmt.Errorf("write %s: %w", path, werr)
+		}
+		return nil
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
