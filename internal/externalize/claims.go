@@ -68,21 +68,7 @@ func (c *claims) get(path string) *yamltree.Node {
 	if err != nil {
 		return nil
 	}
-	n := c.eff
-	for _, e := range p {
-		if n == nil {
-			return nil
-		}
-		if e.IsIndex {
-			if n.Kind != yamltree.Seq || e.Index >= len(n.Items) {
-				return nil
-			}
-			n = n.Items[e.Index]
-			continue
-		}
-		n = n.Get(e.Key)
-	}
-	return n
+	return c.eff.At(yamltree.Path(p))
 }
 
 // findings returns the findings at path.

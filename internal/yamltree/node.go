@@ -116,6 +116,25 @@ func (n *Node) Lookup(keys ...string) *Node {
 	return n
 }
 
+// At follows a concrete path (keys and list indices) from n, or returns
+// nil when the path leaves the tree.
+func (n *Node) At(p Path) *Node {
+	for _, e := range p {
+		if n == nil {
+			return nil
+		}
+		if e.IsIndex {
+			if n.Kind != Seq || e.Index < 0 || e.Index >= len(n.Items) {
+				return nil
+			}
+			n = n.Items[e.Index]
+			continue
+		}
+		n = n.Get(e.Key)
+	}
+	return n
+}
+
 // Has reports whether the map holds key (even with a null value).
 func (n *Node) Has(key string) bool {
 	if n == nil || n.Kind != Map {

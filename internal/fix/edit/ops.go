@@ -93,18 +93,18 @@ func prefixes(p yamltree.Path) []yamltree.Path {
 	return out
 }
 
-func (o SetScalar) check(root *yamltree.Node) bool { return Str(o.Value).matches(at(root, o.Path)) }
+func (o SetScalar) check(root *yamltree.Node) bool { return Str(o.Value).matches(root.At(o.Path)) }
 func (o DeleteKey) check(root *yamltree.Node) bool {
-	parent := at(root, o.Path.Parent())
+	parent := root.At(o.Path.Parent())
 	return parent != nil && parent.Kind == yamltree.Map && !parent.Has(o.Path.Last())
 }
 func (o ReplaceEntry) check(root *yamltree.Node) bool {
-	parent := at(root, o.Path.Parent())
+	parent := root.At(o.Path.Parent())
 	return parent != nil && !parent.Has(o.Path.Last()) && o.Value.matches(parent.Get(o.Key))
 }
-func (o Merge) check(root *yamltree.Node) bool { return o.Value.matches(at(root, o.Path)) }
+func (o Merge) check(root *yamltree.Node) bool { return o.Value.matches(root.At(o.Path)) }
 func (o *Append) check(root *yamltree.Node) bool {
-	n := at(root, o.Path)
+	n := root.At(o.Path)
 	if n == nil || n.Kind != yamltree.Seq || len(n.Items) != o.before+len(o.Items) {
 		return false
 	}
@@ -114,24 +114,6 @@ func (o *Append) check(root *yamltree.Node) bool {
 		}
 	}
 	return true
-}
-
-// at follows a concrete path in a yamltree document.
-func at(n *yamltree.Node, p yamltree.Path) *yamltree.Node {
-	for _, e := range p {
-		if n == nil {
-			return nil
-		}
-		if e.IsIndex {
-			if n.Kind != yamltree.Seq || e.Index >= len(n.Items) {
-				return nil
-			}
-			n = n.Items[e.Index]
-			continue
-		}
-		n = n.Get(e.Key)
-	}
-	return n
 }
 
 // splice replaces original bytes [start,end) by text. Inserts (start ==

@@ -23,7 +23,7 @@ type Substitute struct {
 func (o Substitute) touched() []yamltree.Path { return []yamltree.Path{o.Path} }
 func (o Substitute) soft() []yamltree.Path    { return nil }
 func (o Substitute) check(root *yamltree.Node) bool {
-	return Str(o.Want).matches(at(root, o.Path))
+	return Str(o.Want).matches(root.At(o.Path))
 }
 
 func (c *compiler) substitute(o Substitute) error {

@@ -57,11 +57,11 @@ func (ch *change) literal(f finding.Finding) *yamltree.Node {
 	if file == nil || f.Loc.Doc >= len(file.Docs) {
 		return nil
 	}
-	return at(file.Docs[f.Loc.Doc].Root, ch.g.path)
+	return file.Docs[f.Loc.Doc].Root.At(ch.g.path)
 }
 
 // eff reads the effective (merged) values.
-func (ch *change) eff(p string) *yamltree.Node { return at(ch.b.eff, mustPath(p)) }
+func (ch *change) eff(p string) *yamltree.Node { return ch.b.eff.At(mustPath(p)) }
 
 func (ch *change) op(file string, op edit.Op) { ch.ops = append(ch.ops, fileOp{file: file, op: op}) }
 
@@ -74,7 +74,7 @@ func (ch *change) mergeAt(file, p string, v edit.Frag) {
 // file already has the list, else part of the root merge.
 func (ch *change) appendList(file, p string, items ...edit.Frag) {
 	path := mustPath(p)
-	if n := at(ch.b.files[file].First(), path); n != nil && n.Kind == yamltree.Seq {
+	if n := ch.b.files[file].First().At(path); n != nil && n.Kind == yamltree.Seq {
 		ch.op(file, &edit.Append{Path: path, Items: items})
 		return
 	}
@@ -191,24 +191,6 @@ func (b *builder) addOp(file, owner string, op edit.Op) {
 	fe.Owners = append(fe.Owners, []string{owner})
 }
 
-// at follows a concrete path.
-func at(n *yamltree.Node, p yamltree.Path) *yamltree.Node {
-	for _, e := range p {
-		if n == nil {
-			return nil
-		}
-		if e.IsIndex {
-			if n.Kind != yamltree.Seq || e.Index >= len(n.Items) {
-				return nil
-			}
-			n = n.Items[e.Index]
-			continue
-		}
-		n = n.Get(e.Key)
-	}
-	return n
-}
-
 func mustPath(s string) yamltree.Path {
 	p, err := yamltree.ParsePath(s)
 	if err != nil {
@@ -226,7 +208,7 @@ func (b *builder) fileForMap(p string) string {
 	for _, name := range b.order {
 		n := b.files[name].First()
 		d := 0
-		for d < len(path) && at(n, path[:d+1]) != nil && at(n, path[:d+1]).Kind == yamltree.Map {
+		for d < len(path) && n.At(path[:d+1]) != nil && n.At(path[:d+1]).Kind == yamltree.Map {
 			d++
 		}
 		if n != nil && n.Kind == yamltree.Map && d >= bestDepth {
@@ -239,7 +221,7 @@ func (b *builder) fileForMap(p string) string {
 // fileForList picks the file whose list at p is the effective one (lists
 // replace), or where to create it when only the chart sets it.
 func (b *builder) fileForList(p string) string {
-	if n := at(b.eff, mustPath(p)); n != nil && n.FromUser() {
+	if n := b.eff.At(mustPath(p)); n != nil && n.FromUser() {
 		return n.Src.Name
 	}
 	return b.fileForMap(mustPath(p).Parent().String())
@@ -247,7 +229,7 @@ func (b *builder) fileForList(p string) string {
 
 // envSet reports whether the effective airflow.extraEnv defines name.
 func (b *builder) envSet(name string) bool {
-	env := at(b.eff, mustPath("airflow.extraEnv"))
+	env := b.eff.At(mustPath("airflow.extraEnv"))
 	if env == nil || env.Kind != yamltree.Seq {
 		return b.envAdded[name]
 	}

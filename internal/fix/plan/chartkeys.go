@@ -97,7 +97,7 @@ func envValue(component string) handler {
 	return func(ch *change) string {
 		for _, f := range ch.located() {
 			n := ch.literal(f)
-			item := at(ch.b.files[f.Loc.File].Docs[f.Loc.Doc].Root, ch.g.path.Parent())
+			item := ch.b.files[f.Loc.File].Docs[f.Loc.Doc].Root.At(ch.g.path.Parent())
 			name := strings.TrimSpace(item.Get("name").Text())
 			switch {
 			case n == nil || !n.IsString():

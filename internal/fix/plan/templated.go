@@ -48,11 +48,11 @@ func (ch *change) template(l list, f finding.Finding) string {
 	effList := ch.eff(l.path)
 	var item, lit *yamltree.Node
 	if f.Loc.IsZero() {
-		item = at(effList, yamltree.Path{{Index: idx, IsIndex: true}})
+		item = effList.At(yamltree.Path{{Index: idx, IsIndex: true}})
 		lit = item.Get(field)
 	} else {
 		lit = ch.literal(f)
-		item = at(ch.b.files[f.Loc.File].First(), ch.g.path.Parent())
+		item = ch.b.files[f.Loc.File].First().At(ch.g.path.Parent())
 	}
 	if lit == nil || !lit.IsString() {
 		return "the value is not a string; quote it in the values file first"

@@ -134,7 +134,7 @@ func TestBuiltinDefaultsMatchChart(t *testing.T) {
 			return true
 		}
 		n++
-		got := lookup(real, cur.Path)
+		got := real.At(cur.Path)
 		if got == nil || got.Value != cur.Node.Value {
 			t.Errorf("built-in default %s = %q, chart has %v", cur.Path, cur.Node.Value, got)
 		}
@@ -150,22 +150,8 @@ func TestBuiltinDefaultsMatchChart(t *testing.T) {
 		{"redis.password", catalog.DefaultRedisPassword},
 	} {
 		p, _ := yamltree.ParsePath(c.path)
-		if got := lookup(real, yamltree.Path(p)); got.Text() != c.want {
+		if got := real.At(yamltree.Path(p)); got.Text() != c.want {
 			t.Errorf("chart %s = %q, constant says %q", c.path, got.Text(), c.want)
 		}
 	}
-}
-
-func lookup(n *yamltree.Node, p yamltree.Path) *yamltree.Node {
-	for _, e := range p {
-		if e.IsIndex {
-			if n == nil || n.Kind != yamltree.Seq || e.Index >= len(n.Items) {
-				return nil
-			}
-			n = n.Items[e.Index]
-			continue
-		}
-		n = n.Get(e.Key)
-	}
-	return n
 }
