@@ -122,10 +122,17 @@ func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 		return err
 	}
 	ri := &report.Input{
-		Tool:     report.Tool{Name: "airlock", Version: version.Get().Version, URI: "https://github.com/airlockhq/airlock"},
 		Findings: res.Findings, Rules: reg.Metas(), Files: append(append([]string(nil), fl.values...), fl.paths...), Chart: in.ChartLabel,
-		Notes: res.Notes, ShowSecrets: fl.showSecrets,
+		Notes: res.Notes,
 	}
+	return finishReport(stdio, fl, rep, ri, threshold)
+}
+
+// finishReport writes a scan's report as the flags ask and turns findings
+// at or above the threshold into exit code 1; every scan mode ends here.
+func finishReport(stdio IO, fl *scanFlags, rep report.Reporter, ri *report.Input, threshold finding.Severity) error {
+	ri.Tool = report.Tool{Name: "airlock", Version: version.Get().Version, URI: "https://github.com/airlockhq/airlock"}
+	ri.ShowSecrets = fl.showSecrets
 	var buf bytes.Buffer
 	if err := rep.Write(&buf, ri); err != nil {
 		return err
@@ -133,7 +140,7 @@ func runScan(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err := writeReport(stdio, fl.output, buf.Bytes(), fl.showSecrets); err != nil {
 		return err
 	}
-	if slices.ContainsFunc(res.Findings, func(f finding.Finding) bool { return f.Severity >= threshold }) {
+	if slices.ContainsFunc(ri.Findings, func(f finding.Finding) bool { return f.Severity >= threshold }) {
 		return errFindings
 	}
 	return nil

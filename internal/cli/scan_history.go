@@ -1,24 +1,20 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
-	"slices"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/airlockhq/airlock/internal/config"
-	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/gitscan"
 	"github.com/airlockhq/airlock/internal/report"
 	"github.com/airlockhq/airlock/internal/rule"
 	"github.com/airlockhq/airlock/internal/scan"
 	"github.com/airlockhq/airlock/internal/source/gitlog"
-	"github.com/airlockhq/airlock/internal/version"
 )
 
 // historyFlags select scanning git history or the staged index instead of
@@ -95,22 +91,11 @@ func runHistory(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	ri.Tool = report.Tool{Name: "airlock", Version: version.Get().Version, URI: "https://github.com/airlockhq/airlock"}
-	ri.Findings, ri.Rules, ri.Notes, ri.ShowSecrets = res.Findings, reg.Metas(), res.Notes, fl.showSecrets
+	ri.Findings, ri.Rules, ri.Notes = res.Findings, reg.Metas(), res.Notes
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stdio.Err, "airlock: warning: %s\n", w)
 	}
-	var buf bytes.Buffer
-	if err := rep.Write(&buf, ri); err != nil {
-		return err
-	}
-	if err := writeGitReport(stdio, fl.output, buf.Bytes(), fl.showSecrets); err != nil {
-		return err
-	}
-	if slices.ContainsFunc(res.Findings, func(f finding.Finding) bool { return f.Severity >= threshold }) {
-		return errFindings
-	}
-	return nil
+	return finishReport(stdio, fl, rep, ri, threshold)
 }
 
 // runGitScan runs the history or staged scan and describes its input for
@@ -137,19 +122,4 @@ func runGitScan(cmd *cobra.Command, stdio IO, fl *scanFlags, reg *rule.Registry,
 		return nil, nil, err
 	}
 	return res, &report.Input{Files: []string{"files staged in " + res.Repo}, Chart: base.ChartLabel}, nil
-}
-
-// writeGitReport writes like writeReport, except to an existing file that
-// is not a regular one (/dev/null, /dev/stdout, a pipe), which an atomic
-// rename would replace instead of writing to.
-func writeGitReport(stdio IO, path string, data []byte, secrets bool) error {
-	if st, err := os.Stat(path); path != "" && path != "-" && err == nil && !st.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("output: %w", err)
-		}
-		_, err = f.Write(data)
-		return errors.Join(err, f.Close())
-	}
-	return writeReport(stdio, path, data, secrets)
 }

@@ -1,18 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/render"
 	"github.com/airlockhq/airlock/internal/report"
 	"github.com/airlockhq/airlock/internal/scan"
-	"github.com/airlockhq/airlock/internal/version"
 )
 
 // renderFlags select rendering the chart and checking what it deploys.
@@ -88,19 +85,8 @@ func runRender(cmd *cobra.Command, stdio IO, fl *scanFlags) error {
 		return err
 	}
 	ri := &report.Input{
-		Tool:     report.Tool{Name: "airlock", Version: version.Get().Version, URI: "https://github.com/airlockhq/airlock"},
 		Findings: res.Findings, Rules: reg.Metas(), Files: append(slices.Clone(fl.values), fl.paths...), Chart: res.Chart,
-		Notes: res.Notes, ShowSecrets: fl.showSecrets,
+		Notes: res.Notes,
 	}
-	var buf bytes.Buffer
-	if err := rep.Write(&buf, ri); err != nil {
-		return err
-	}
-	if err := writeReport(stdio, fl.output, buf.Bytes(), fl.showSecrets); err != nil {
-		return err
-	}
-	if slices.ContainsFunc(res.Findings, func(f finding.Finding) bool { return f.Severity >= threshold }) {
-		return errFindings
-	}
-	return nil
+	return finishReport(stdio, fl, rep, ri, threshold)
 }
