@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 
 	"github.com/airlockhq/airlock/internal/finding"
 	"github.com/airlockhq/airlock/internal/redact"
@@ -97,7 +98,7 @@ func newChecker(docs []*yamltree.Document, opts Options) (*checker, error) {
 		c.metas[m.ID] = m
 	}
 	c.set = workload.FromManifests(docs)
-	ext := workload.FromManifests(opts.SecretsFrom)
+	ext := workload.FromManifests(append(externalSecretTargets(append(slices.Clone(docs), opts.SecretsFrom...)), opts.SecretsFrom...))
 	// Objects the manifests create win over same-named ones given from
 	// outside: installing would fail or overwrite, and either way the
 	// rendered one is what pods see.

@@ -144,3 +144,16 @@ func TestLoadManifestsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestExternalSecretsProvideSecrets: a Secret that an ExternalSecret
+// creates is not dangling; a key the ExternalSecret does not map still is.
+func TestExternalSecretsProvideSecrets(t *testing.T) {
+	fs, err := render.CheckManifests(context.Background(), loadDocs(t, "eso.yaml"), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"dangling-secret-ref eso.yaml:30 spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef high"}
+	if diff := cmp.Diff(want, summary(fs)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
