@@ -77,25 +77,9 @@ func (o *Options) checkOutputs(outs []Output) error {
 		if w.Mode&0o077 != 0 || o.AllowInRepo {
 			continue
 		}
-		if root, ok := workTree(w.Path); ok {
+		if root, ok := fix.WorkTree(w.Path); ok {
 			return fmt.Errorf("%w: %s would hold secret values inside the git work tree %s; use --push, write it elsewhere with --secrets-file, or pass --allow-in-repo", ErrUsage, w.Path, root)
 		}
 	}
 	return nil
-}
-
-// workTree reports the git work tree that contains path, if any.
-func workTree(path string) (string, bool) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", false
-	}
-	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return dir, true
-		}
-		if filepath.Dir(dir) == dir {
-			return "", false
-		}
-	}
 }

@@ -155,15 +155,16 @@ func (o *Options) checkLocations(outs []Output) error {
 		if w.Mode&0o077 != 0 {
 			continue
 		}
-		if root, ok := workTree(w.Path); ok {
+		if root, ok := WorkTree(w.Path); ok {
 			return fmt.Errorf("%w: %s would hold secret values inside the git work tree %s; write it elsewhere (--out, --secrets-file) or pass --allow-in-repo", ErrUsage, w.Path, root)
 		}
 	}
 	return nil
 }
 
-// workTree reports the git work tree that contains path, if any.
-func workTree(path string) (string, bool) {
+// WorkTree reports the git work tree that contains path, if any: files
+// holding secrets must not land there unless the user allows it.
+func WorkTree(path string) (string, bool) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", false

@@ -8,10 +8,9 @@
 package eso
 
 import (
-	"bytes"
-	"fmt"
+	"github.com/airlockhq/airlock/internal/fix/manifest"
 
-	"go.yaml.in/yaml/v3"
+	"fmt"
 
 	"github.com/airlockhq/airlock/internal/externalize/layout"
 )
@@ -88,7 +87,7 @@ func SecretStore(o StoreOptions) ([]byte, error) {
 	}
 	body := map[string]any{"apiVersion": APIVersion, "kind": o.Kind, "metadata": objectMeta(o.Name, ns),
 		"spec": map[string]any{"provider": provider}}
-	return encode(Header, body)
+	return manifest.Encode(Header, body)
 }
 
 // ServiceAccount renders the store's ServiceAccount with the cloud
@@ -96,7 +95,7 @@ func SecretStore(o StoreOptions) ([]byte, error) {
 func ServiceAccount(name, namespace string, annotations map[string]string) ([]byte, error) {
 	m := objectMeta(name, namespace)
 	m.Annotations = annotations
-	return encode("# Written by airlock externalize: the identity the External Secrets Operator\n# authenticates as for this store.\n",
+	return manifest.Encode("# Written by airlock externalize: the identity the External Secrets Operator\n# authenticates as for this store.\n",
 		map[string]any{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": m})
 }
 
@@ -154,19 +153,5 @@ func ExternalSecret(name, namespace string, store StoreOptions, refresh string, 
 		es.Spec.Data = append(es.Spec.Data, esData{SecretKey: d.SecretKey,
 			RemoteRef: remoteRef{Key: d.RemoteKey, Property: d.Property, ConversionStrategy: "Default", DecodingStrategy: "None"}})
 	}
-	return encode(Header, es)
-}
-
-func encode(header string, v any) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(header)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("encode manifest: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return manifest.Encode(Header, es)
 }

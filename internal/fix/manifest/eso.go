@@ -82,7 +82,7 @@ func ExternalSecret(p *plan.Plan, sec *plan.Secret, st Store, namespace string) 
 	for _, it := range sec.Items {
 		es.Spec.Data = append(es.Spec.Data, esData{SecretKey: it.Key, RemoteRef: remoteRef{Key: st.RemoteKey(p, sec), Property: it.Key}})
 	}
-	return encode("# Written by airlock fix. No secret values: safe to commit.\n", es)
+	return Encode("# Written by airlock fix. No secret values: safe to commit.\n", es)
 }
 
 // SecretStore renders a skeleton store (HashiCorp Vault KV v2 with
@@ -101,7 +101,7 @@ func SecretStore(p *plan.Plan, st Store, namespace string) ([]byte, error) {
 		}}},
 	}
 	header := fmt.Sprintf("# Written by airlock fix: a SecretStore skeleton. Point it at your secret manager\n# (any External Secrets Operator provider); the ExternalSecrets read %s/<component>.\n", st.RemotePrefix)
-	return encode(header, body)
+	return Encode(header, body)
 }
 
 // Values renders the file a user loads into the secret manager: remote
@@ -115,7 +115,7 @@ func Values(p *plan.Plan, st Store) ([]byte, error) {
 		}
 		out[st.RemoteKey(p, sec)] = props
 	}
-	return encode("# Written by airlock fix. Secret values for your secret manager: load them, then delete this file.\n# Each top-level key is a remote key; its entries are the properties the ExternalSecrets read.\n", out)
+	return Encode("# Written by airlock fix. Secret values for your secret manager: load them, then delete this file.\n# Each top-level key is a remote key; its entries are the properties the ExternalSecrets read.\n", out)
 }
 
 // ReadValues parses a values file written by Values back into remote key

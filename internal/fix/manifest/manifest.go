@@ -42,7 +42,7 @@ func Secret(s *plan.Secret, namespace string) ([]byte, error) {
 	for _, it := range s.Items {
 		out.Data[it.Key] = base64.StdEncoding.EncodeToString([]byte(it.Value.Reveal()))
 	}
-	return encode("# Written by airlock fix. It holds secret values: do not commit it.\n# kubectl apply -f this file before deploying the chart.\n", out)
+	return Encode("# Written by airlock fix. It holds secret values: do not commit it.\n# kubectl apply -f this file before deploying the chart.\n", out)
 }
 
 // ReadSecret parses a Secret airlock wrote before and returns its name
@@ -74,7 +74,9 @@ func ReadSecret(data []byte) (string, map[string]string, error) {
 	return s.Metadata.Name, vals, nil
 }
 
-func encode(header string, v any) ([]byte, error) {
+// Encode writes header (comment lines) then v as two-space YAML: the form
+// of every manifest airlock writes, here and in externalize.
+func Encode(header string, v any) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
 	enc := yaml.NewEncoder(&b)
